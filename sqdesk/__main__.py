@@ -1,0 +1,3 @@
+from sqdesk.cli import main
+
+raise SystemExit(main())

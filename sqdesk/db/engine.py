@@ -1,0 +1,63 @@
+"""Engines for a workspace: SQLite tuned for a desktop app, or PostgreSQL for a team.
+
+SQLite: WAL (readers never block the writer), foreign keys on, a busy timeout, and
+write sessions that start with ``BEGIN IMMEDIATE`` so two writers queue on the lock
+instead of failing half-way with "database is locked" at their first write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+BUSY_TIMEOUT_MS = 10_000
+IMMEDIATE = "sqdesk_begin_immediate"
+
+
+def sqlite_url(path: str | Path) -> URL:
+    return URL.create("sqlite+pysqlite", database=str(Path(path).expanduser().resolve()))
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so BEGIN is ours.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.execute("PRAGMA temp_store=MEMORY")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(IMMEDIATE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take the write lock at BEGIN."""
+    if is_sqlite(engine):
+        return engine.execution_options(**{IMMEDIATE: True})
+    return engine

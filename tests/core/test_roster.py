@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from sqdesk.core import groups, roster
+from sqdesk.core.errors import ConflictError, ValidationError
+
+
+def test_create_search_update_conflict(ws) -> None:
+    with ws.write() as s:
+        g = groups.create_group(s, "杭州创业者一群")
+        m = roster.create_member(
+            s,
+            roster.MemberInput("张三", {"phone": "+86 138-0013-8000", "city": "杭州", "wechat_id": "ZhangSan_01"},
+                               tags=["设计"], groups=[(g.id, "三哥😀", None)]),
+        )
+        roster.create_member(s, roster.MemberInput("李四", {"phone": "13900139000"}))
+    assert m.phone == "13800138000" and m.wechat_id == "zhangsan_01"
+    with ws.read() as s:
+        for q in ["zs", "zhangsan", "张", "138001", "三哥😀", "#设计", "zhangsan_01", "杭州 zs"]:
+            assert [r.id for r in roster.search_members(s, q)] == [m.id], q
+        assert [r.display_name for r in roster.search_members(s, "ls")] == ["李四"]
+        assert roster.search_members(s, "100%") == []
+        assert [r.display_name for r in roster.search_members(s, "", roster.MemberFilter(group_id=g.id))] == ["张三"]
+        assert [r.display_name for r in roster.search_members(s, "", roster.MemberFilter(tag="设计"))] == ["张三"]
+    with ws.write() as s:
+        v = roster.update_member(s, m.id, {"display_name": "王五"}, expected_version=m.version)
+        assert v.version == m.version + 1
+    with ws.read() as s:
+        assert [r.display_name for r in roster.search_members(s, "ww")] == ["王五"]
+        assert roster.search_members(s, "zs") == []
+    with pytest.raises(ConflictError), ws.write() as s:
+        roster.update_member(s, m.id, {"city": "北京"}, expected_version=m.version)
+    with pytest.raises(ConflictError), ws.write() as s:
+        roster.create_member(s, roster.MemberInput("重复", {"phone": "138 0013 8000"}))
+    with pytest.raises(ValidationError) as err, ws.write() as s:
+        roster.create_member(s, roster.MemberInput("坏号码", {"phone": "1.38001E+10"}))
+    assert "科学计数法" in str(err.value) and "手机号" in str(err.value)
+
+
+def test_delete_and_restore_round_trip(ws) -> None:
+    with ws.write() as s:
+        g = groups.create_group(s, "一群")
+        m = roster.create_member(s, roster.MemberInput("赵六", {"city": "苏州"}, tags=["a", "b"], groups=[(g.id, "六六", None)]))
+    with ws.write() as s:
+        snap = roster.delete_member(s, m.id)
+    with ws.read() as s:
+        assert roster.search_members(s, "赵六") == []
+    with ws.write() as s:
+        roster.restore_member(s, snap)
+    with ws.read() as s:
+        back = roster.get_member(s, m.id)
+    assert back.tags == ("a", "b") and back.groups[0].nickname == "六六" and back.city == "苏州"
+
+
+def test_bulk_update_and_undo(ws) -> None:
+    with ws.write() as s:
+        ids = [roster.create_member(s, roster.MemberInput(f"成员{i}")).id for i in range(5)]
+        roster.update_member(s, ids[0], {"role": "骨干"})
+    with ws.write() as s:
+        before = roster.update_members_bulk(s, ids, {"status": "已清退", "role": "成员"})
+        added = roster.add_tags_bulk(s, ids[:3], ["待跟进"])
+    with ws.read() as s:
+        assert {roster.get_member(s, i).status for i in ids} == {"已清退"}
+        assert len(roster.search_members(s, "#待跟进")) == 3
+    with ws.write() as s:
+        roster.restore_member_values(s, before)
+        roster.remove_tag_pairs(s, added)
+    with ws.read() as s:
+        assert roster.get_member(s, ids[0]).role == "骨干"
+        assert {roster.get_member(s, i).status for i in ids} == {"在群"}
+        assert roster.search_members(s, "#待跟进") == []
