@@ -1,0 +1,76 @@
+"""The schema: Alembic migrations and the ORM models agree; workspaces open and upgrade."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from sqdesk.core.errors import UserError
+from sqdesk.core.workspace import default_workspace_path, open_workspace
+from sqdesk.db.migrate import current_revision, head_revision
+from sqdesk.models import Base
+
+
+def test_migrations_match_models(ws) -> None:
+    with ws.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, Base.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+    assert current_revision(ws.engine) == head_revision()
+
+
+def test_sqlite_pragmas_and_write_lock(sqlite_ws) -> None:
+    with sqlite_ws.read() as s:
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert s.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    # a write session holds the RESERVED lock from BEGIN: a raw writer cannot start
+    with sqlite_ws.write() as s:
+        s.execute(text("SELECT 1"))
+        other = sqlite3.connect(str(sqlite_ws.path), timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+def test_hot_query_indexes_exist(sqlite_ws) -> None:
+    insp = inspect(sqlite_ws.engine)
+    member_ix = {tuple(i["column_names"]) for i in insp.get_indexes("members")}
+    assert {("phone",), ("wechat_id",), ("name_initials",)} <= member_ix
+    act_ix = {tuple(i["column_names"]) for i in insp.get_indexes("activities")}
+    assert {("member_id", "occurred_at"), ("occurred_at",)} <= act_ix
+
+
+def test_reopen_keeps_data_and_makes_no_backup(tmp_path: Path) -> None:
+    from sqdesk.core import roster
+
+    path = tmp_path / "社群.sqdesk"
+    ws = open_workspace(path)
+    with ws.write() as s:
+        roster.create_member(s, roster.MemberInput("张三"))
+    ws.close()
+    ws = open_workspace(path)
+    assert ws.backup_made is None
+    with ws.read() as s:
+        assert roster.search_members(s, "zs")[0].display_name == "张三"
+    ws.close()
+
+
+def test_default_workspace_lives_in_user_data_dir(tmp_path: Path) -> None:
+    path = default_workspace_path()
+    assert path.suffix == ".sqdesk" and "sqdesk" in str(path.parent)
+
+
+def test_not_a_workspace_is_refused(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.sqdesk"
+    bogus.write_text("这不是数据库", encoding="utf-8")
+    with pytest.raises(UserError, match="不是 sqdesk 工作区"):
+        open_workspace(bogus)
+    assert bogus.read_text(encoding="utf-8") == "这不是数据库"
+    with pytest.raises(UserError, match="文件夹"):
+        open_workspace(tmp_path)
