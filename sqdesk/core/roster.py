@@ -30,6 +30,7 @@ from sqdesk.core.text import (
     search_blob,
 )
 from sqdesk.models import Activity, Group, Member, Membership, Registration, SupplyDemand, Tag
+from sqdesk.models.base import table_of
 from sqdesk.models.member import member_tags
 from sqdesk.models.vocab import GENDERS, LEVELS, MEMBER_STATUSES, ROLES
 
@@ -231,8 +232,8 @@ def refresh_search_text(session: Session, member_ids: Iterable[int]) -> None:
         ]
         if params:
             session.connection().execute(
-                update(Member.__table__)
-                .where(Member.__table__.c.id == _bind("mid"))
+                update(table_of(Member))
+                .where(table_of(Member).c.id == _bind("mid"))
                 .values(
                     name_pinyin=_bind("name_pinyin"),
                     name_initials=_bind("name_initials"),
@@ -386,7 +387,7 @@ def member_snapshot(session: Session, member_id: int) -> dict[str, Any]:
     m = session.get(Member, member_id)
     if m is None:
         raise NotFoundError(f"成员 #{member_id} 不存在")
-    cols = Member.__table__.columns
+    cols = table_of(Member).columns
     row = session.execute(select(*cols).where(cols.id == member_id)).mappings().one()
 
     def rows(table: Any, col: Any) -> list[dict[str, Any]]:
@@ -395,10 +396,10 @@ def member_snapshot(session: Session, member_id: int) -> dict[str, Any]:
     return {
         "member": dict(row),
         "tags": [r["tag_id"] for r in rows(member_tags, member_tags.c.member_id)],
-        "memberships": rows(Membership.__table__, Membership.__table__.c.member_id),
-        "activities": rows(Activity.__table__, Activity.__table__.c.member_id),
-        "registrations": rows(Registration.__table__, Registration.__table__.c.member_id),
-        "supply_demand": rows(SupplyDemand.__table__, SupplyDemand.__table__.c.member_id),
+        "memberships": rows(table_of(Membership), table_of(Membership).c.member_id),
+        "activities": rows(table_of(Activity), table_of(Activity).c.member_id),
+        "registrations": rows(table_of(Registration), table_of(Registration).c.member_id),
+        "supply_demand": rows(table_of(SupplyDemand), table_of(SupplyDemand).c.member_id),
         "invited": list(session.scalars(select(Member.id).where(Member.inviter_id == member_id))),
     }
 
@@ -418,14 +419,14 @@ def restore_member(session: Session, snap: dict[str, Any], operator: str = "") -
     mid = snap["member"]["id"]
     if session.get(Member, mid) is not None:
         raise ConflictError(f"成员 #{mid} 已存在，无法恢复")
-    session.execute(insert(Member.__table__), [snap["member"]])
+    session.execute(insert(table_of(Member)), [snap["member"]])
     if snap["tags"]:
         session.execute(insert(member_tags), [{"member_id": mid, "tag_id": t} for t in snap["tags"]])
     for key, table in (
-        ("memberships", Membership.__table__),
-        ("activities", Activity.__table__),
-        ("registrations", Registration.__table__),
-        ("supply_demand", SupplyDemand.__table__),
+        ("memberships", table_of(Membership)),
+        ("activities", table_of(Activity)),
+        ("registrations", table_of(Registration)),
+        ("supply_demand", table_of(SupplyDemand)),
     ):
         if snap[key]:
             session.execute(insert(table), snap[key])

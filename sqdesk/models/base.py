@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text, func, text
+from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Table, Text, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -44,4 +44,11 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.version}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core Table behind a mapped class (typed, for bulk Core statements)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
