@@ -1,0 +1,1 @@
+"""群规 as data: the condition language, its evaluation, dry runs and the to-do list."""
