@@ -1,0 +1,1281 @@
+"""Import a member roster from Excel/CSV: preview (read-only), then commit as one batch.
+
+``preview_roster_import`` reads the file through :func:`sqdesk.io.tables.open_table`,
+finds the header row (a merged title row above it does not fool it), maps columns by
+synonyms (or the operator's explicit mapping), validates every row and classifies it:
+to create, to update an existing member, skipped (blank, 合计 row, duplicate) or in
+error. Nothing is written. ``commit_roster_import`` writes the preview inside the
+caller's write session, all or nothing, as one ``import_batches`` row that
+:func:`sqdesk.core.imports.undo_import` can take back.
+
+Speed (100,000 rows): one pass over calamine's rows with a converter per mapped column,
+no per-row SELECT (existing phones/WeChat ids are loaded into dicts once), member ids
+reserved up front so members, memberships and tags go in with plain executemany and
+no RETURNING, pinyin/search text computed in the same pass (pinyin is cached per
+character in ``sqdesk.core.text``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from sqdesk.core import audit
+from sqdesk.core.errors import BadFileError, ConflictError, Problem, UserError, ValidationError
+from sqdesk.core.imports import ImportCancelled
+from sqdesk.core.roster import MEMBER_FIELDS, derived_columns, parse_bool, refresh_search_text
+from sqdesk.core.text import (
+    DateError,
+    PhoneError,
+    normalize_phone,
+    normalize_wechat,
+    parse_date,
+)
+from sqdesk.io.tables import (
+    TableSource,
+    find_header_row,
+    match_columns,
+    normalize_header,
+    open_table,
+)
+from sqdesk.models import Group, ImportBatch, Member, Membership, Tag
+from sqdesk.models.base import table_of
+from sqdesk.models.member import member_tags
+from sqdesk.models.vocab import GENDERS, MEMBER_STATUSES, ROLES
+
+DuplicatePolicy = Literal["skip", "update", "keep"]
+POLICIES: tuple[DuplicatePolicy, ...] = ("skip", "update", "keep")
+POLICY_LABELS = {"skip": "跳过", "update": "更新已有成员", "keep": "仍作为新成员导入"}
+
+# Field → header synonyms. Keys: MEMBER_FIELDS (inviter_id replaced by the "inviter" text
+# column), plus 群昵称 / 所在群 / 标签 / 邀请人 and the per-group date columns the roster
+# export writes when a member's groups have different join/leave dates.
+ROSTER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "display_name": ("姓名", "名字", "成员", "成员姓名", "成员名称", "用户名", "用户", "名称", "称呼", "name"),
+    "real_name": ("真实姓名", "真名", "实名", "身份证姓名", "realname"),
+    "phone": ("手机", "手机号", "手机号码", "电话", "电话号码", "联系电话", "联系方式", "移动电话",
+              "手机电话", "mobile", "phone", "tel", "telephone"),
+    "wechat_id": ("微信", "微信号", "微信id", "微信账号", "微信帐号", "wechat", "wechatid", "wxid", "wx"),
+    "gender": ("性别", "gender", "sex"),
+    "city": ("城市", "所在城市", "地区", "所在地", "所在地区", "常驻城市", "城市地区", "city"),
+    "industry": ("行业", "所属行业", "领域", "industry"),
+    "company": ("公司", "单位", "工作单位", "公司名称", "机构", "所在公司", "company"),
+    "title": ("职位", "职务", "头衔", "岗位", "title", "position"),
+    "intro": ("自我介绍", "个人介绍", "简介", "个人简介", "介绍", "intro"),
+    "joined_on": ("入群时间", "加入日期", "加入时间", "进群时间", "入群日期", "进群日期", "入会时间",
+                  "加入群聊时间", "joined", "joinedon", "joindate"),
+    "source": ("来源", "渠道", "来源渠道", "source"),
+    "inviter": ("邀请人", "推荐人", "介绍人", "邀请者", "inviter"),
+    "role": ("角色", "身份", "群身份", "role"),
+    "tier": ("会员等级", "等级", "会员级别", "会员类型", "tier"),
+    "paid_until": ("付费到期", "会员到期", "到期时间", "到期日期", "会员到期时间", "有效期至", "paiduntil"),
+    "status": ("状态", "在群状态", "成员状态", "status"),
+    "consent": ("同意使用数据", "是否同意", "授权", "同意授权", "数据授权", "隐私授权", "是否授权",
+                "consent"),
+    "notes": ("备注", "说明", "notes", "remark"),
+    "nickname": ("群昵称", "昵称", "群名片", "微信昵称", "nickname"),
+    "group": ("所在群", "群名", "群", "群名称", "所属群", "群聊", "group"),
+    "tags": ("标签", "tag", "tags"),
+    "group_joined": ("各群入群时间",),
+    "group_left": ("各群退群时间",),
+}
+IGNORED_HEADERS = frozenset({"序号", "行号", "no", "#"})
+CUSTOM_PREFIXES = ("自定义:", "自定义：")
+MAX_LISTED = 20
+
+_TOTALS = re.compile(r"^(合计|总计|小计|共计|总数|汇总|total|sum)[\s:：\d人名位个]*$", re.I)
+_LIST_SPLIT = re.compile(r"[、,，;；|]+")
+_TAG_SPLIT = re.compile(r"[,，;；、|/\s]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVITER_KEY = re.compile(r"^(.*?)\s*[（(]\s*([^()（）]+?)\s*[)）]\s*$")
+
+_MEMBER_DEFAULTS: dict[str, Any] = {
+    "real_name": "", "phone": None, "wechat_id": None, "gender": "未知", "city": "",
+    "industry": "", "company": "", "title": "", "intro": "", "joined_on": None, "source": "",
+    "role": "成员", "tier": "", "paid_until": None, "status": "在群", "consent": False,
+    "notes": "", "level": "",
+}
+_GENDER_ALIASES = {"M": "男", "F": "女", "m": "男", "f": "女", "male": "男", "female": "女",
+                   "Male": "男", "Female": "女", "先生": "男", "女士": "女", "男性": "男", "女性": "女"}
+
+
+# ---- result types --------------------------------------------------------------
+
+@dataclass(slots=True)
+class RosterRecord:
+    """One data row of the file, validated. ``values`` holds only the member fields the
+    row actually gives (empty cells are absent), so an update never blanks a field."""
+
+    row: int
+    values: dict[str, Any]
+    custom: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    nicknames: list[str] = field(default_factory=list)  # aligned with groups, or one for all
+    group_joined: list[dt.date | None] = field(default_factory=list)
+    group_left: list[dt.date | None] = field(default_factory=list)
+    nickname: str = ""
+    inviter: str = ""
+    action: Literal["create", "update", "skip", "merged"] = "create"
+    target_id: int | None = None  # existing member (update / skipped duplicate)
+    merged_into: int | None = None  # index of the first row with the same phone/WeChat id
+    inviter_ref: tuple[str, int] | None = None  # ("member", id) or ("record", index)
+    key: tuple[str | None, str | None] = (None, None)  # (phone, WeChat id) as the file gave them
+
+    @property
+    def display_name(self) -> str:
+        return str(self.values.get("display_name", ""))
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    row: int
+    key: str  # "手机号" / "微信号"
+    value: str
+    member_id: int | None  # existing member it matches, or None
+    member_name: str
+    first_row: int | None  # earlier row of the same file it matches, or None
+
+    def __str__(self) -> str:
+        where = f"成员「{self.member_name}」(#{self.member_id})" if self.member_id else f"第 {self.first_row} 行"
+        return f"第 {self.row} 行：{self.key} {self.value} 与{where}重复"
+
+
+@dataclass
+class RosterPreview:
+    file: Path
+    sheet: str | None
+    header_row: int  # 1-based, as Excel shows it
+    mapping: dict[str, str]  # field → header text
+    unmapped: list[str]  # headers kept as custom fields
+    ignored: list[str]
+    records: list[RosterRecord]
+    problems: list[Problem]
+    warnings: list[Problem]
+    skipped: list[SkippedRow]
+    duplicates: list[Duplicate]
+    on_duplicate: DuplicatePolicy
+    notes: list[str]
+    sha256: str
+    total_rows: int
+
+    @property
+    def to_create(self) -> int:
+        return sum(1 for r in self.records if r.action == "create")
+
+    @property
+    def to_update(self) -> int:
+        return len({r.target_id for r in self.records if r.action == "update"})
+
+    @property
+    def skipped_duplicates(self) -> int:
+        return sum(1 for r in self.records if r.action in ("skip", "merged"))
+
+    @property
+    def error_rows(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.total_rows,
+            "create": self.to_create,
+            "update": self.to_update,
+            "duplicates": len(self.duplicates),
+            "duplicates_skipped": self.skipped_duplicates,
+            "skipped": len(self.skipped),
+            "error_rows": self.error_rows,
+            "problems": len(self.problems),
+            "warnings": len(self.warnings),
+        }
+
+    def describe(self) -> str:
+        c = self.counts()
+        lines = [
+            f"文件「{self.file.name}」" + (f"工作表「{self.sheet}」" if self.sheet else "")
+            + f"，表头在第 {self.header_row} 行，数据 {c['rows']} 行",
+            "识别的列：" + "，".join(f"{h}→{_field_label(f)}" for f, h in self.mapping.items()),
+        ]
+        if self.unmapped:
+            lines.append("作为自定义字段保留：" + "、".join(self.unmapped))
+        if self.ignored:
+            lines.append("忽略的列：" + "、".join(self.ignored))
+        lines += [f"说明：{n}" for n in self.notes]
+        lines.append(
+            f"将新增 {c['create']} 人，更新 {c['update']} 人；"
+            f"跳过 {c['skipped']} 行（空行/合计行），"
+            f"重复 {c['duplicates']} 处（处理方式：{POLICY_LABELS[self.on_duplicate]}），"
+            f"有错误不导入 {c['error_rows']} 行"
+        )
+        for title, items in (("错误", self.problems), ("提示", self.warnings)):
+            for p in items[:MAX_LISTED]:
+                lines.append(f"  {title}：{_short(p)}")
+            if len(items) > MAX_LISTED:
+                lines.append(f"  ……另有 {len(items) - MAX_LISTED} 条{title}")
+        for d in self.duplicates[:MAX_LISTED]:
+            lines.append(f"  重复：{d}")
+        if len(self.duplicates) > MAX_LISTED:
+            lines.append(f"  ……另有 {len(self.duplicates) - MAX_LISTED} 处重复")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.file),
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "mapping": dict(self.mapping),
+            "unmapped": list(self.unmapped),
+            "ignored": list(self.ignored),
+            "on_duplicate": self.on_duplicate,
+            "counts": self.counts(),
+            "notes": list(self.notes),
+            "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems],
+            "warnings": [{"row": p.row, "column": p.column, "message": p.message} for p in self.warnings],
+            "skipped": [{"row": s.row, "reason": s.reason} for s in self.skipped],
+            "duplicates": [
+                {"row": d.row, "key": d.key, "value": d.value, "member_id": d.member_id,
+                 "member_name": d.member_name, "first_row": d.first_row}
+                for d in self.duplicates
+            ],
+            "sample": [
+                {"row": r.row, "action": r.action, **{k: _jsonable(v) for k, v in r.values.items()}}
+                for r in self.records[:MAX_LISTED]
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int
+    file_name: str
+    created: int
+    updated: int
+    skipped: int
+    errors: int
+    groups_created: int = 0
+
+    def describe(self) -> str:
+        extra = f"，新建群 {self.groups_created} 个" if self.groups_created else ""
+        return (
+            f"已导入「{self.file_name}」（批次 #{self.batch_id}）：新增 {self.created} 人，"
+            f"更新 {self.updated} 人，跳过 {self.skipped} 行，有错误未导入 {self.errors} 行{extra}。"
+            f"如需撤销：sqdesk undo-import {self.batch_id}"
+        )
+
+
+def _field_label(f: str) -> str:
+    extra = {"nickname": "群昵称", "group": "所在群", "tags": "标签", "inviter": "邀请人",
+             "group_joined": "各群入群时间", "group_left": "各群退群时间"}
+    return MEMBER_FIELDS.get(f) or extra.get(f) or f
+
+
+def _short(p: Problem) -> str:
+    where = (f"第 {p.row} 行" if p.row else "") + (f"「{p.column}」列" if p.column else "")
+    return f"{where}：{p.message}" if where else p.message
+
+
+def _jsonable(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+
+# ---- column converters ---------------------------------------------------------
+
+class _CellError(ValueError):
+    pass
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if type(v) is str:
+        return v.strip()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ") if v.time() != dt.time() else v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _name(v: object) -> str:
+    s = _text(v)
+    if len(s) > 100:
+        raise _CellError("姓名超过 100 个字符")
+    return s
+
+
+def _phone(v: object) -> str | None:
+    try:
+        return normalize_phone(v)
+    except PhoneError as exc:
+        raise _CellError(str(exc)) from exc
+
+
+def _wechat(v: object) -> str | None:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return normalize_wechat(v)
+
+
+def _date(v: object) -> dt.date | None:
+    if type(v) is dt.date:
+        return v
+    try:
+        return parse_date(v)
+    except DateError as exc:
+        raise _CellError(str(exc)) from exc
+
+
+def _choice(allowed: Sequence[str], label: str, aliases: dict[str, str] | None = None) -> Callable[[object], str]:
+    allowed_set = frozenset(allowed)
+
+    def convert(v: object) -> str:
+        s = _text(v)
+        if aliases:
+            s = aliases.get(s, s)
+        if s not in allowed_set:
+            raise _CellError(f"{label}「{s}」应为 {'/'.join(allowed)}")
+        return s
+
+    return convert
+
+
+def _bool(v: object) -> bool:
+    return parse_bool(v)
+
+
+def _limited(n: int, label: str) -> Callable[[object], str]:
+    def convert(v: object) -> str:
+        s = v if type(v) is str else _text(v)
+        if len(s) > n:
+            raise _CellError(f"{label}超过 {n} 个字符")
+        return s
+
+    return convert
+
+
+_CONVERTERS: dict[str, Callable[[object], Any]] = {
+    "display_name": _name,
+    "real_name": _limited(100, "真实姓名"),
+    "phone": _phone,
+    "wechat_id": _wechat,
+    "gender": _choice(GENDERS, "性别", _GENDER_ALIASES),
+    "city": _limited(50, "城市"),
+    "industry": _limited(50, "行业"),
+    "company": _limited(100, "公司"),
+    "title": _limited(100, "职位"),
+    "intro": _text,
+    "joined_on": _date,
+    "source": _limited(50, "来源"),
+    "role": _choice(ROLES, "角色"),
+    "tier": _limited(30, "会员等级"),
+    "paid_until": _date,
+    "status": _choice(MEMBER_STATUSES, "状态"),
+    "consent": _bool,
+    "notes": _text,
+}
+
+
+def _split_list(value: str) -> list[str]:
+    """Group names / dates in one cell: one per line when the cell has line breaks
+    (what the export writes), else separated by 、，,;；|."""
+    if "\n" in value:
+        parts = value.split("\n")
+    elif _LIST_SPLIT.search(value):
+        parts = _LIST_SPLIT.split(value)
+    else:
+        return [value] if value else []
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _split_tags(value: str) -> list[str]:
+    parts = value.split("\n") if "\n" in value else _TAG_SPLIT.split(value)
+    seen: dict[str, None] = {}
+    for p in parts:
+        p = p.strip().lstrip("#").strip()
+        if p:
+            seen.setdefault(p[:50], None)
+    return list(seen)
+
+
+# ---- preview -------------------------------------------------------------------
+
+def _resolve_field(name: str) -> str:
+    """A mapping target: a field key, its Chinese label or any synonym; ``custom:X``."""
+    n = name.strip()
+    if not n or n in ("忽略", "ignore", "-"):
+        return ""
+    if n in ROSTER_SYNONYMS:
+        return n
+    if n == "inviter_id":
+        return "inviter"
+    for prefix in ("custom:", "custom：", *CUSTOM_PREFIXES):
+        if n.startswith(prefix) and n[len(prefix):].strip():
+            return "custom:" + n[len(prefix):].strip()
+    key = normalize_header(n)
+    for f, words in ROSTER_SYNONYMS.items():
+        if key in {normalize_header(w) for w in words}:
+            return f
+    for f, label in MEMBER_FIELDS.items():
+        if normalize_header(label) == key:
+            return "inviter" if f == "inviter_id" else f
+    known = "、".join(sorted(ROSTER_SYNONYMS))
+    raise ValidationError(f"未知字段「{name}」；可用字段：{known}，或写成 custom:名称 作为自定义字段")
+
+
+def preview_roster_import(
+    session: Session,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    on_duplicate: DuplicatePolicy = "skip",
+    table: TableSource | None = None,
+) -> RosterPreview:
+    """Read and validate the file; write nothing.
+
+    ``mapping`` maps header text → field (a key of :data:`ROSTER_SYNONYMS`, a Chinese
+    label, ``custom:名称``, or ``""`` to ignore the column) and wins over synonyms.
+    ``header_row`` is 1-based as Excel shows it; by default it is found.
+    """
+    if on_duplicate not in POLICIES:
+        raise ValidationError(f"重复处理方式应为 {'/'.join(POLICIES)}")
+    p = Path(path)
+    source = table or open_table(p)
+    try:
+        return _preview(session, source, mapping, sheet, header_row, on_duplicate)
+    finally:
+        if table is None:
+            source.close()
+
+
+def _preview(
+    session: Session,
+    source: TableSource,
+    mapping: dict[str, str] | None,
+    sheet: str | None,
+    header_row: int | None,
+    policy: DuplicatePolicy,
+) -> RosterPreview:
+    p = source.path
+    sheet_name = sheet or (source.sheet_names()[0] if source.kind != "csv" else None)
+    rows = source.rows(sheet)
+    head = list(islice(rows, 30))
+    if header_row is not None:
+        if header_row < 1 or header_row > len(head):
+            raise BadFileError(f"指定的表头行（第 {header_row} 行）不在文件前 {len(head)} 行内", file=p)
+        h = header_row - 1
+    else:
+        found = find_header_row(head, ROSTER_SYNONYMS, max_scan=20)
+        if found is None:
+            others = [s for s in source.sheet_names() if s != sheet_name] if source.kind != "csv" else []
+            hint = f"（其他工作表：{'、'.join(others)}）" if others else ""
+            raise BadFileError(
+                "找不到表头：前 20 行里没有可识别的列名（如 姓名、手机号、微信号）"
+                f"{hint}；请确认选对了工作表，或手动指定列映射",
+                file=p,
+            )
+        h = found
+    header = list(head[h])
+    explicit: dict[str, str] = {}
+    custom_explicit: dict[str, str] = {}
+    for head_text, target in (mapping or {}).items():
+        try:
+            f = _resolve_field(target)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, file=p, column=head_text) from exc
+        if f.startswith("custom:"):
+            custom_explicit[head_text] = f[len("custom:"):]
+            explicit[head_text] = ""
+        else:
+            explicit[head_text] = f
+    try:
+        cols = match_columns(header, ROSTER_SYNONYMS, explicit)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, file=p, row=h + 1, column=exc.column) from exc
+
+    notes = list(source.notes)
+    header_text = [_text(c) for c in header]
+    if "display_name" not in cols:
+        if "nickname" in cols:
+            cols["display_name"] = cols["nickname"]
+            notes.append(f"没有「姓名」列，以「{header_text[cols['nickname']]}」列作为姓名")
+        else:
+            have = "、".join(t for t in header_text if t) or "（无）"
+            raise BadFileError(
+                f"第 {h + 1} 行的表头里没有「姓名」列（现有：{have}）；请添加姓名列或手动指定列映射",
+                file=p,
+            )
+    used = set(cols.values())
+    unmapped: list[str] = []
+    ignored: list[str] = []
+    custom_cols: list[tuple[int, str]] = []
+    explicit_keys = {normalize_header(k): k for k in explicit}
+    custom_by_key = {normalize_header(k): v for k, v in custom_explicit.items()}
+    for i, t in enumerate(header_text):
+        if i in used or not t:
+            continue
+        key = normalize_header(t)
+        if key in custom_by_key:
+            custom_cols.append((i, custom_by_key[key]))
+            unmapped.append(t)
+        elif key in explicit_keys or key in IGNORED_HEADERS:
+            ignored.append(t)
+        else:
+            name = t
+            for prefix in CUSTOM_PREFIXES:
+                if name.startswith(prefix):
+                    name = name[len(prefix):].strip()
+            if name in {n for _, n in custom_cols}:
+                ignored.append(t)
+                continue
+            custom_cols.append((i, name))
+            unmapped.append(t)
+    if "nickname" in cols and "group" not in cols and cols["nickname"] != cols["display_name"]:
+        notes.append("文件没有「所在群」列，群昵称无法对应到某个群，将不会保存；可在表中加一列「所在群」后再导入")
+
+    mapped = {f: header_text[i] for f, i in sorted(cols.items(), key=lambda kv: kv[1])}
+    records, problems, warnings, skipped, total = _parse_rows(
+        p, chain(head[h + 1:], rows), h + 1, cols, header_text, custom_cols
+    )
+    preview = RosterPreview(
+        file=p, sheet=sheet_name, header_row=h + 1, mapping=mapped, unmapped=unmapped,
+        ignored=ignored, records=records, problems=problems, warnings=warnings, skipped=skipped,
+        duplicates=[], on_duplicate=policy, notes=notes, sha256=_sha256(p), total_rows=total,
+    )
+    existing = _existing_keys(session)
+    preview.duplicates = _classify(preview.records, existing, policy)
+    _resolve_inviters(preview, existing)
+    if total == 0:
+        preview.notes.append("表头下面没有数据行")
+    return preview
+
+
+def _sha256(p: Path) -> str:
+    h = hashlib.sha256()
+    with p.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _parse_rows(
+    p: Path,
+    rows: Iterator[list[object]],
+    header_index: int,
+    cols: dict[str, int],
+    header_text: list[str],
+    custom_cols: list[tuple[int, str]],
+) -> tuple[list[RosterRecord], list[Problem], list[Problem], list[SkippedRow], int]:
+    fname = p.name
+    # display_name first: a row whose name is empty reports that once, after the others
+    member_cols = [(f, i, _CONVERTERS[f]) for f, i in cols.items() if f in _CONVERTERS]
+    label = {f: header_text[i] for f, i in cols.items()}
+    tags_i = cols.get("tags")
+    group_i = cols.get("group")
+    nick_i = cols.get("nickname")
+    inviter_i = cols.get("inviter")
+    gj_i = cols.get("group_joined")
+    gl_i = cols.get("group_left")
+    records: list[RosterRecord] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    skipped: list[SkippedRow] = []
+    total = 0
+    control = _CONTROL.search
+    totals = _TOTALS.match
+    ncols = len(header_text)
+    pad = [None] * ncols
+    name_i = cols["display_name"]
+    nick_i = nick_i if nick_i != name_i else None
+    for offset, raw in enumerate(rows):
+        rowno = header_index + offset + 1
+        # blank rows (all empty or whitespace) and 合计/总计 rows
+        first: object = None
+        for c in raw:
+            if c is not None and (type(c) is not str or c.strip()):
+                first = c
+                break
+        if first is None:
+            skipped.append(SkippedRow(rowno, "空行"))
+            continue
+        if type(first) is str and totals(first.strip()):
+            skipped.append(SkippedRow(rowno, f"合计行（{first.strip()[:20]}）"))
+            continue
+        total += 1
+        cells = raw if len(raw) >= ncols else raw + pad[len(raw):]
+        # control characters: stripped and reported (once per row); one regex pass per row
+        if control("\n".join([c for c in cells if type(c) is str])):
+            dirty = [i for i, c in enumerate(cells) if type(c) is str and control(c)]
+            cells = list(cells)
+            for i in dirty:
+                cells[i] = _CONTROL.sub("", str(cells[i]))
+            cols_named = "、".join(
+                f"「{header_text[i]}」" if i < ncols and header_text[i] else f"第 {i + 1} 列"
+                for i in dirty
+            )
+            warnings.append(Problem(rowno, None, f"{cols_named}含有控制字符（如 NUL），已删除", fname))
+        values: dict[str, Any] = {}
+        bad = False
+        for f, i, conv in member_cols:
+            v = cells[i]
+            if v is None:
+                continue
+            if type(v) is str:
+                v = v.strip()
+                if not v:
+                    continue
+            try:
+                values[f] = conv(v)
+            except _CellError as exc:
+                problems.append(Problem(rowno, label[f], str(exc), fname))
+                bad = True
+        if not values.get("display_name"):
+            if not bad or cells[name_i] is None:
+                problems.append(Problem(rowno, label["display_name"], "姓名不能为空", fname))
+            bad = True
+        custom: dict[str, str] = {}
+        for i, cname in custom_cols:
+            v = cells[i]
+            if v is not None:
+                text_ = _text(v)
+                if text_:
+                    custom[cname] = text_
+        tags = _split_tags(_text(cells[tags_i])) if tags_i is not None and cells[tags_i] is not None else []
+        groups = (
+            [g[:100] for g in _split_list(_text(cells[group_i]))]
+            if group_i is not None and cells[group_i] is not None else []
+        )
+        nickname = ""
+        nicknames: list[str] = []
+        if nick_i is not None and cells[nick_i] is not None:
+            nickname = _text(cells[nick_i])
+            nicknames = [n.strip()[:100] for n in nickname.split("\n")] if "\n" in nickname else [nickname[:100]]
+        dates: list[list[dt.date | None]] = [[], []]
+        for idx, target in ((gj_i, dates[0]), (gl_i, dates[1])):
+            if idx is None or cells[idx] is None:
+                continue
+            v = cells[idx]
+            parts: list[object] = list(_split_list(_text(v))) if type(v) is str else [v]
+            try:
+                target.extend(_date(x) if x not in ("", "-") else None for x in parts)
+            except _CellError as exc:
+                problems.append(Problem(rowno, header_text[idx], str(exc), fname))
+                bad = True
+        if bad:
+            continue
+        inviter = _text(cells[inviter_i]) if inviter_i is not None and cells[inviter_i] is not None else ""
+        records.append(RosterRecord(
+            rowno, values, custom, tags, groups, nicknames, dates[0], dates[1], nickname, inviter,
+            key=(values.get("phone"), values.get("wechat_id")),
+        ))
+    return records, problems, warnings, skipped, total
+
+
+@dataclass
+class _Existing:
+    by_phone: dict[str, int]
+    by_wechat: dict[str, int]
+    names: dict[int, str]
+    by_name: dict[str, list[int]]
+
+
+def _existing_keys(session: Session) -> _Existing:
+    by_phone: dict[str, int] = {}
+    by_wechat: dict[str, int] = {}
+    names: dict[int, str] = {}
+    by_name: dict[str, list[int]] = {}
+    for mid, name, phone, wx in session.execute(
+        select(Member.id, Member.display_name, Member.phone, Member.wechat_id).order_by(Member.id)
+    ):
+        names[mid] = name
+        by_name.setdefault(name, []).append(mid)
+        if phone:
+            by_phone.setdefault(phone, mid)
+        if wx:
+            by_wechat.setdefault(wx, mid)
+    return _Existing(by_phone, by_wechat, names, by_name)
+
+
+def _merge(into: RosterRecord, other: RosterRecord) -> None:
+    """A later row of the same person (update policy): its non-empty values win."""
+    into.values.update(other.values)
+    into.custom.update(other.custom)
+    into.tags = list(dict.fromkeys([*into.tags, *other.tags]))
+    for i, g in enumerate(other.groups):
+        if g not in into.groups:
+            into.groups.append(g)
+            into.nicknames = _aligned(into.nicknames, len(into.groups) - 1) + [_at(other.nicknames, i)]
+            into.group_joined = _aligned(into.group_joined, len(into.groups) - 1) + [_at(other.group_joined, i)]
+            into.group_left = _aligned(into.group_left, len(into.groups) - 1) + [_at(other.group_left, i)]
+    if other.inviter:
+        into.inviter = other.inviter
+    if other.nickname and not other.groups:
+        into.nickname = other.nickname
+
+
+def _aligned(values: list[Any], n: int) -> list[Any]:
+    if len(values) == 1 and n > 1:
+        return values * n
+    return (values + [None] * n)[:n] if values or n else []
+
+
+def _at(values: Sequence[Any], i: int) -> Any:
+    if not values:
+        return None
+    return values[i] if i < len(values) else (values[0] if len(values) == 1 else None)
+
+
+_Plan = tuple[str, int | None, int | None]  # (action, existing member id, merged into record index)
+
+
+def _plan(
+    records: Sequence[RosterRecord], ex: _Existing, policy: DuplicatePolicy
+) -> tuple[list[_Plan], list[Duplicate]]:
+    """Decide create / update / skip / merged for each record from the (phone, WeChat id)
+    it gave, against the workspace and the rows above it. Pure: the preview applies the
+    plan, and the commit recomputes it to see whether the workspace changed meanwhile."""
+    plans: list[_Plan] = []
+    dups: list[Duplicate] = []
+    seen_phone: dict[str, int] = {}
+    seen_wx: dict[str, int] = {}
+    target_first: dict[int, int] = {}  # existing member id → first record updating it
+    by_phone, by_wechat = ex.by_phone, ex.by_wechat
+    for idx, rec in enumerate(records):
+        phone, wx = rec.key
+        plan: _Plan = ("create", None, None)
+        if phone is None and wx is None:
+            plans.append(plan)
+            continue
+        if phone and phone in by_phone:
+            hit: tuple[str, str, int] | None = ("手机号", phone, by_phone[phone])
+        elif wx and wx in by_wechat:
+            hit = ("微信号", wx, by_wechat[wx])
+        else:
+            hit = None
+        if hit is not None:
+            key, value, mid = hit
+            dups.append(Duplicate(rec.row, key, value, mid, ex.names.get(mid, ""), None))
+            if policy == "skip":
+                plan = ("skip", mid, None)
+            elif policy == "update":
+                if mid in target_first:
+                    plan = ("merged", mid, target_first[mid])
+                else:
+                    plan = ("update", mid, None)
+                    target_first[mid] = idx
+        else:
+            if phone and phone in seen_phone:
+                first: tuple[str, str, int] | None = ("手机号", phone, seen_phone[phone])
+            elif wx and wx in seen_wx:
+                first = ("微信号", wx, seen_wx[wx])
+            else:
+                first = None
+            if first is not None:
+                key, value, fidx = first
+                dups.append(Duplicate(rec.row, key, value, None, "", records[fidx].row))
+                if policy == "skip":
+                    plan = ("skip", None, fidx)
+                elif policy == "update":
+                    plan = ("merged", plans[fidx][1], fidx)
+        if plan[0] in ("create", "update"):
+            if phone:
+                seen_phone.setdefault(phone, idx)
+            if wx:
+                seen_wx.setdefault(wx, idx)
+        plans.append(plan)
+    return plans, dups
+
+
+def _classify(records: list[RosterRecord], ex: _Existing, policy: DuplicatePolicy) -> list[Duplicate]:
+    """Apply the plan: set each record's action; merge later rows of the same person
+    into the first one (update policy)."""
+    plans, dups = _plan(records, ex, policy)
+    for rec, (action, target, merged_into) in zip(records, plans, strict=True):
+        rec.action = action  # type: ignore[assignment]
+        rec.target_id = target
+        rec.merged_into = merged_into
+        if action == "merged" and merged_into is not None:
+            _merge(records[merged_into], rec)
+    return dups
+
+
+def _resolve_inviters(preview: RosterPreview, ex: _Existing) -> None:
+    records = preview.records
+    if not any(r.inviter for r in records):
+        return
+    f_phone: dict[str, int] = {}
+    f_wx: dict[str, int] = {}
+    f_name: dict[str, list[int]] = {}
+    for idx, r in enumerate(records):
+        if r.action in ("merged",):
+            continue
+        if r.values.get("phone"):
+            f_phone.setdefault(r.values["phone"], idx)
+        if r.values.get("wechat_id"):
+            f_wx.setdefault(r.values["wechat_id"], idx)
+        f_name.setdefault(r.display_name, []).append(idx)
+    column = preview.mapping.get("inviter")
+    for idx, r in enumerate(records):
+        r.inviter_ref = None
+        if not r.inviter or r.action in ("skip", "merged"):
+            continue
+        ref, why = _find_inviter(r.inviter, f_phone, f_wx, f_name, ex)
+        if ref is None:
+            preview.warnings.append(
+                Problem(r.row, column, f"邀请人「{r.inviter}」{why}，该行的邀请人将留空", preview.file.name)
+            )
+        elif ref == ("record", idx):
+            preview.warnings.append(Problem(r.row, column, "邀请人是本人，已忽略", preview.file.name))
+        else:
+            r.inviter_ref = ref
+
+
+def _find_inviter(
+    text_: str,
+    f_phone: dict[str, int],
+    f_wx: dict[str, int],
+    f_name: dict[str, list[int]],
+    ex: _Existing,
+) -> tuple[tuple[str, int] | None, str]:
+    name, key = text_, ""
+    m = _INVITER_KEY.match(text_)
+    if m:
+        name, key = m.group(1).strip(), m.group(2).strip()
+    for probe in ([key] if key else []) + [text_]:
+        try:
+            phone = normalize_phone(probe)
+        except PhoneError:
+            phone = None
+        if phone:
+            if phone in f_phone:
+                return ("record", f_phone[phone]), ""
+            if phone in ex.by_phone:
+                return ("member", ex.by_phone[phone]), ""
+        wx = normalize_wechat(probe)
+        if wx:
+            if wx in f_wx:
+                return ("record", f_wx[wx]), ""
+            if wx in ex.by_wechat:
+                return ("member", ex.by_wechat[wx]), ""
+    in_file = f_name.get(name, [])
+    in_ws = ex.by_name.get(name, [])
+    if len(in_file) + len(in_ws) == 1:
+        return (("record", in_file[0]) if in_file else ("member", in_ws[0])), ""
+    if len(in_file) + len(in_ws) > 1:
+        return None, "同名的有多人，无法确定是谁（可写成 姓名（手机号））"
+    return None, "在名单和工作区中都找不到"
+
+
+# ---- commit --------------------------------------------------------------------
+
+def commit_roster_import(
+    session: Session,
+    preview: RosterPreview,
+    *,
+    operator: str,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Write the previewed rows as one batch inside the caller's transaction.
+
+    All or nothing: any error (or ``cancel()`` returning True → :class:`ImportCancelled`)
+    propagates so the caller's write session rolls back.
+    """
+    creates = [r for r in preview.records if r.action == "create"]
+    updates = [r for r in preview.records if r.action == "update"]
+    if not creates and not updates:
+        raise UserError("没有可导入的行（全部为空行、重复或有错误）", file=preview.file)
+    existing = _existing_keys(session)
+    _check_still_valid(preview, existing)
+
+    total = len(creates) + len(updates)
+    step = max(total // 100, 1)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        before = done
+        done += n
+        if cancel is not None and cancel():
+            raise ImportCancelled("已取消导入，工作区未做任何修改", file=preview.file)
+        if progress is not None and (done // step != before // step or done == total):
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    now = dt.datetime.now()
+    batch_id = session.execute(
+        insert(ImportBatch).values(
+            kind="members", file_name=preview.file.name, file_sha256=preview.sha256,
+            operator=operator, created_at=now, rows_created=len(creates),
+            rows_updated=preview.to_update, status="committed",
+            summary={}
+        ).returning(ImportBatch.id)
+    ).scalar_one()
+
+    group_names = {g for r in creates + updates for g in r.groups}
+    groups, created_groups = _ensure_groups(session, group_names)
+    tag_names = {t for r in creates + updates for t in r.tags}
+    tags, created_tags = _ensure_tags(session, tag_names)
+
+    ids = _reserve_ids(session, len(creates))
+    new_id = {id(r): mid for r, mid in zip(creates, ids, strict=True)}
+    rec_index = {i: r for i, r in enumerate(preview.records)}
+
+    def inviter_id(r: RosterRecord) -> int | None:
+        ref = r.inviter_ref
+        if ref is None:
+            return None
+        if ref[0] == "member":
+            return ref[1]
+        target = rec_index[ref[1]]
+        while target.action == "merged" and target.merged_into is not None:
+            target = rec_index[target.merged_into]
+        if target.action == "create":
+            return new_id[id(target)]
+        return target.target_id
+
+    # members, memberships and tags: tuples in column order, written in chunks
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    to_date: Callable[[dt.date | None], Any] = _iso if sqlite else _same
+    to_json: Callable[[dict[str, str]], Any] = json.dumps if sqlite else _same
+    existing_count = len(existing.names)
+    defer = sqlite and len(creates) >= BULK_REINDEX_MIN and len(creates) >= existing_count
+    dropped = _drop_indexes(conn, ("members", "memberships", "member_tags")) if defer else []
+    member_rows: list[tuple[Any, ...]] = []
+    ms_rows: list[tuple[Any, ...]] = []
+    tag_rows: list[tuple[Any, ...]] = []
+    chunk = 2000
+    defaults = _MEMBER_DEFAULTS
+    for r, mid in zip(creates, ids, strict=True):
+        v = r.values
+        get = v.get
+        memberships = _memberships(r, get("joined_on")) if r.groups else []
+        name, real, phone, wx, city = (
+            v["display_name"], get("real_name", ""), get("phone"), get("wechat_id"), get("city", "")
+        )
+        derived = derived_columns(name, real, phone, wx, city, [m[1] for m in memberships if m[1]], r.tags)
+        member_rows.append((
+            mid, name, real, phone, wx, get("gender", "未知"), city, get("industry", ""),
+            get("company", ""), get("title", ""), get("intro", ""), to_date(get("joined_on")),
+            get("source", ""), inviter_id(r), get("role", "成员"), get("tier", ""),
+            to_date(get("paid_until")), get("status", "在群"), bool(get("consent", False)),
+            get("notes", ""), to_json(r.custom), derived["name_pinyin"], derived["name_initials"],
+            derived["search_text"], defaults["level"], batch_id,
+        ))
+        for g, nick, joined, left in memberships:
+            ms_rows.append((mid, groups[g], nick, to_date(joined), to_date(left), batch_id))
+        for t in r.tags:
+            tag_rows.append((mid, tags[t]))
+        if len(member_rows) >= chunk:
+            _bulk_insert(conn, table_of(Member), _MEMBER_COLS, member_rows)
+            tick(len(member_rows))
+            member_rows = []
+    if member_rows:
+        _bulk_insert(conn, table_of(Member), _MEMBER_COLS, member_rows)
+        tick(len(member_rows))
+    if ms_rows:
+        _bulk_insert(conn, table_of(Membership), _MEMBERSHIP_COLS, ms_rows)
+    if tag_rows:
+        _bulk_insert(conn, member_tags, ("member_id", "tag_id"), tag_rows)
+    for ddl in dropped:
+        conn.exec_driver_sql(ddl)
+
+    updated = _apply_updates(session, updates, groups, tags, batch_id, operator, inviter_id, tick)
+
+    summary = {
+        "created_groups": created_groups,
+        "created_tags": created_tags,
+        "skipped": len(preview.skipped),
+        "duplicates": len(preview.duplicates),
+        "error_rows": preview.error_rows,
+        "policy": preview.on_duplicate,
+        "sheet": preview.sheet,
+    }
+    session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(summary=summary))
+    audit.record(
+        session, operator, "import", "member", None, batch_id=batch_id,
+        after={"file": preview.file.name, "created": len(creates), "updated": updated},
+    )
+    return ImportResult(
+        batch_id=batch_id, file_name=preview.file.name, created=len(creates), updated=updated,
+        skipped=len(preview.skipped) + preview.skipped_duplicates, errors=preview.error_rows,
+        groups_created=len(created_groups),
+    )
+
+
+def _check_still_valid(preview: RosterPreview, ex: _Existing) -> None:
+    """The workspace may have changed since the preview (another operator, another
+    import): re-plan and refuse if the plan differs."""
+    planned = [(r.action, r.target_id, r.merged_into) for r in preview.records]
+    now, _dups = _plan(preview.records, ex, preview.on_duplicate)
+    if planned != now:
+        raise ConflictError(
+            "预览之后工作区里的成员已有变化（可能有人同时导入或修改了名单），请重新预览后再导入",
+            file=preview.file,
+        )
+    for r in preview.records:
+        if r.inviter_ref and r.inviter_ref[0] == "member" and r.inviter_ref[1] not in ex.names:
+            raise ConflictError(
+                f"第 {r.row} 行的邀请人在预览之后已被删除，请重新预览后再导入", file=preview.file
+            )
+
+
+def _memberships(
+    r: RosterRecord, joined: dt.date | None
+) -> list[tuple[str, str, dt.date | None, dt.date | None]]:
+    out = []
+    for i, g in enumerate(r.groups):
+        nick = _at(r.nicknames, i) or ""
+        j = _at(r.group_joined, i) if r.group_joined else joined
+        left = _at(r.group_left, i) if r.group_left else None
+        out.append((g, nick, j, left))
+    return out
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+_MEMBER_COLS = (
+    "id", "display_name", "real_name", "phone", "wechat_id", "gender", "city", "industry",
+    "company", "title", "intro", "joined_on", "source", "inviter_id", "role", "tier",
+    "paid_until", "status", "consent", "notes", "custom", "name_pinyin", "name_initials",
+    "search_text", "level", "batch_id",
+)
+_MEMBERSHIP_COLS = ("member_id", "group_id", "nickname", "joined_on", "left_on", "batch_id")
+
+
+BULK_REINDEX_MIN = 20_000
+
+
+def _drop_indexes(conn: Any, tables: Sequence[str]) -> list[str]:
+    """SQLite bulk load: drop the secondary indexes of ``tables`` and return their DDL to
+    recreate after the insert. Building an index from sorted data once is ~3x cheaper than
+    maintaining 8 indexes row by row; DDL is transactional in SQLite, so a rollback (error,
+    cancel) brings the indexes back untouched. Only used when the import at least doubles
+    the table, so the rebuild never costs more than the rows being added."""
+    placeholders = ", ".join("?" for _ in tables)
+    rows = conn.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({placeholders}) ORDER BY name",
+        tuple(tables),
+    ).all()
+    for name, _sql in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in rows]
+
+
+def _bulk_insert(conn: Any, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """executemany of ready-made tuples. On SQLite straight through the DBAPI cursor
+    (measured ~3x faster than Core's per-row parameter processing on 100k members), with
+    values already in the form SQLAlchemy's SQLite types store (ISO dates, JSON text);
+    elsewhere through Core."""
+    if conn.dialect.name == "sqlite":
+        server_defaults = [c.name for c in table.columns if c.name not in columns and c.server_default is not None
+                           and c.name == "created_at"]
+        names = [*columns, *server_defaults]
+        values = ["?"] * len(columns) + ["CURRENT_TIMESTAMP"] * len(server_defaults)
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(values)})"
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
+    else:
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def _reserve_ids(session: Session, n: int) -> list[int]:
+    """Member ids for the new rows, decided before inserting so that memberships, tags
+    and inviters can be written with plain executemany (no RETURNING round trips)."""
+    if n == 0:
+        return []
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence('members', 'id')) FROM generate_series(1, :n)"),
+            {"n": n},
+        ).scalars())
+    # SQLite: the write session holds the database lock (BEGIN IMMEDIATE), so max(id)+1…
+    # cannot be taken by anyone else before we insert.
+    start = (conn.execute(text("SELECT coalesce(max(id), 0) FROM members")).scalar_one()) + 1
+    return list(range(start, start + n))
+
+
+def _ensure_groups(session: Session, names: Iterable[str]) -> tuple[dict[str, int], list[int]]:
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}, []
+    have: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        have.update({n: g for n, g in session.execute(select(Group.name, Group.id).where(Group.name.in_(wanted[i:i + 500])))})
+    missing = [n for n in wanted if n not in have]
+    created: list[int] = []
+    if missing:
+        session.execute(insert(table_of(Group)), [{"name": n, "platform": "微信", "notes": ""} for n in missing])
+        for i in range(0, len(missing), 500):
+            rows = session.execute(select(Group.name, Group.id).where(Group.name.in_(missing[i:i + 500]))).all()
+            for name, gid in rows:
+                have[name] = gid
+                created.append(gid)
+    return have, sorted(created)
+
+
+def _ensure_tags(session: Session, names: Iterable[str]) -> tuple[dict[str, int], list[int]]:
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}, []
+    have: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        have.update({n: t for n, t in session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted[i:i + 500])))})
+    missing = [n for n in wanted if n not in have]
+    created: list[int] = []
+    if missing:
+        session.execute(insert(table_of(Tag)), [{"name": n} for n in missing])
+        for i in range(0, len(missing), 500):
+            for name, tid in session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(missing[i:i + 500]))).all():
+                have[name] = tid
+                created.append(tid)
+    return have, sorted(created)
+
+
+_UPDATABLE = tuple(f for f in _CONVERTERS)
+
+
+def _apply_updates(
+    session: Session,
+    updates: list[RosterRecord],
+    groups: dict[str, int],
+    tags: dict[str, int],
+    batch_id: int,
+    operator: str,
+    inviter_id: Callable[[RosterRecord], int | None],
+    tick: Callable[[int], None],
+) -> int:
+    """Update policy: overwrite the existing members' fields the file fills, add groups
+    and tags; each member's previous values go to audit_entries.before (with the batch
+    id) so that undo puts them back."""
+    if not updates:
+        return 0
+    mt = table_of(Member)
+    cols = [mt.c.id, mt.c.version, mt.c.custom, mt.c.inviter_id, *(mt.c[f] for f in _UPDATABLE)]
+    current: dict[int, dict[str, Any]] = {}
+    target_ids = [r.target_id for r in updates if r.target_id is not None]
+    for i in range(0, len(target_ids), 500):
+        for row in session.execute(select(*cols).where(mt.c.id.in_(target_ids[i:i + 500]))).mappings():
+            current[row["id"]] = dict(row)
+    ms_current: dict[tuple[int, int], tuple[int, str]] = {}
+    tag_current: set[tuple[int, int]] = set()
+    mst = table_of(Membership)
+    for i in range(0, len(target_ids), 500):
+        chunk = target_ids[i:i + 500]
+        for mid, gid, msid, nick in session.execute(
+            select(mst.c.member_id, mst.c.group_id, mst.c.id, mst.c.nickname).where(mst.c.member_id.in_(chunk))
+        ):
+            ms_current[(mid, gid)] = (msid, nick)
+        tag_current.update(
+            (m, t) for m, t in session.execute(
+                select(member_tags.c.member_id, member_tags.c.tag_id).where(member_tags.c.member_id.in_(chunk))
+            )
+        )
+    now = dt.datetime.now()
+    audit_rows: list[dict[str, Any]] = []
+    changed_ids: list[int] = []
+    new_ms: list[dict[str, Any]] = []
+    nick_updates: list[dict[str, Any]] = []
+    new_tags: list[dict[str, Any]] = []
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in updates:
+        assert r.target_id is not None
+        mid = r.target_id
+        cur = current.get(mid)
+        if cur is None:
+            raise ConflictError(f"第 {r.row} 行要更新的成员 #{mid} 已被删除，请重新预览", file=None)
+        changes = {k: v for k, v in r.values.items() if cur.get(k) != v}
+        new_custom = {**(cur["custom"] or {}), **r.custom}
+        if new_custom != (cur["custom"] or {}):
+            changes["custom"] = new_custom
+        inv = inviter_id(r)
+        if inv is not None and inv != cur["inviter_id"] and inv != mid:
+            changes["inviter_id"] = inv
+        before: dict[str, Any] = {k: cur[k] for k in changes}
+        after: dict[str, Any] = dict(changes)
+        ms_before: dict[str, str] = {}
+        ms_added: list[int] = []
+        for g, nick, joined, left in _memberships(r, r.values.get("joined_on")):
+            gid = groups[g]
+            have = ms_current.get((mid, gid))
+            if have is None:
+                new_ms.append({"member_id": mid, "group_id": gid, "nickname": nick, "joined_on": joined,
+                               "left_on": left, "batch_id": batch_id})
+                ms_added.append(gid)
+                ms_current[(mid, gid)] = (0, nick)
+            elif nick and nick != have[1] and have[0]:
+                ms_before[str(have[0])] = have[1]
+                nick_updates.append({"msid": have[0], "nick": nick})
+        tags_added = [tags[t] for t in r.tags if (mid, tags[t]) not in tag_current]
+        for t in tags_added:
+            tag_current.add((mid, t))
+            new_tags.append({"member_id": mid, "tag_id": t})
+        if not (changes or ms_before or ms_added or tags_added):
+            continue
+        if changes:
+            by_columns.setdefault(tuple(sorted(changes)), []).append({"_id": mid, **{"_" + k: v for k, v in changes.items()}})
+        changed_ids.append(mid)
+        audit_rows.append({
+            "at": now, "operator": operator, "action": "import_update", "entity": "member",
+            "entity_id": mid, "note": f"导入批次 #{batch_id}（第 {r.row} 行）", "batch_id": batch_id,
+            "before": audit.jsonable({**before, "_nicknames": ms_before}),
+            "after": audit.jsonable({**after, "_groups_added": ms_added, "_tags_added": tags_added,
+                                     "_version": cur["version"] + (1 if changes else 0)}),
+        })
+        tick(1)
+    for columns, params in by_columns.items():
+        session.execute(
+            update(mt).where(mt.c.id == bindparam("_id")).values(
+                {**{k: bindparam("_" + k, type_=mt.c[k].type) for k in columns},
+                 "version": mt.c.version + 1, "updated_at": now}
+            ),
+            params,
+        )
+    if new_ms:
+        session.execute(insert(mst), new_ms)
+    if nick_updates:
+        session.execute(
+            update(mst).where(mst.c.id == bindparam("msid"))
+            .values(nickname=bindparam("nick"), version=mst.c.version + 1),
+            nick_updates,
+        )
+    if new_tags:
+        session.execute(insert(member_tags), new_tags)
+    if audit_rows:
+        from sqdesk.models import AuditEntry
+
+        session.execute(insert(table_of(AuditEntry)), audit_rows)
+    if changed_ids:
+        refresh_search_text(session, changed_ids)
+    return len(changed_ids)
