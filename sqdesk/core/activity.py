@@ -222,7 +222,7 @@ def delete_activity(
 def restore_activity(session: Session, snap: dict[str, Any], operator: str = "") -> None:
     if session.get(Activity, snap["id"]) is not None:
         raise ConflictError(f"动态 #{snap['id']} 已存在，无法恢复")
-    session.execute(insert(Activity.__table__), [snap])
+    session.execute(insert(Activity), [snap])
     audit.record(session, operator, "restore", "activity", snap["id"])
 
 
@@ -301,7 +301,7 @@ def page_statement(
     before: tuple[dt.datetime, int] | None = None,
     limit: int = DEFAULT_PAGE,
     session: Session | None = None,
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """The page query alone (activities only, no joins): what ``activity_page`` runs."""
     conds = filter_conditions(flt, session)
     if before is not None:
@@ -329,7 +329,7 @@ def activity_page(
     return _rows(session, page_statement(flt, before=before, limit=limit, session=session))
 
 
-def _rows(session: Session, stmt: Select[Any]) -> list[ActivityRow]:
+def _rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[ActivityRow]:
     raw = session.execute(stmt).all()
     member_ids = {r.member_id for r in raw}
     group_ids = {r.group_id for r in raw if r.group_id is not None}
@@ -373,7 +373,7 @@ def member_timeline(session: Session, member_id: int, limit: int = 100) -> list[
 class _Explain(Executable, ClauseElement):
     inherit_cache = False
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
 
 

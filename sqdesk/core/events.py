@@ -484,7 +484,7 @@ def delete_event(
     if expected_version is not None and event.version != expected_version:
         raise ConflictError(f"活动「{event.title}」已被其他人修改，请刷新后再删除")
     cols = Event.__table__.columns
-    snap = {
+    snap: dict[str, Any] = {
         "event": dict(session.execute(select(*cols).where(cols.id == event_id)).mappings().one()),
         "hosts": list(session.scalars(select(event_hosts.c.member_id).where(event_hosts.c.event_id == event_id))),
         "groups": list(session.scalars(select(event_groups.c.group_id).where(event_groups.c.event_id == event_id))),
@@ -508,10 +508,10 @@ def restore_event(session: Session, snap: dict[str, Any], operator: str = "") ->
     eid = snap["event"]["id"]
     if session.get(Event, eid) is not None:
         raise ConflictError(f"活动 #{eid} 已存在，无法恢复")
-    session.execute(insert(Event.__table__), [snap["event"]])
+    session.execute(insert(Event), [snap["event"]])
     _set_links(session, eid, snap["hosts"], snap["groups"])
     if snap["registrations"]:
-        session.execute(insert(Registration.__table__), snap["registrations"])
+        session.execute(insert(Registration), snap["registrations"])
     audit.record(session, operator, "restore", "event", eid)
 
 

@@ -259,9 +259,9 @@ def restore_supply_demand(session: Session, snap: dict[str, Any], operator: str 
     iid = snap["item"]["id"]
     if session.get(SupplyDemand, iid) is not None:
         raise ConflictError(f"供求 #{iid} 已存在，无法恢复")
-    session.execute(insert(SupplyDemand.__table__), [snap["item"]])
+    session.execute(insert(SupplyDemand), [snap["item"]])
     if snap["matches"]:
-        session.execute(insert(Match.__table__), snap["matches"])
+        session.execute(insert(Match), snap["matches"])
     audit.record(session, operator, "restore", "supply_demand", iid)
 
 
