@@ -18,7 +18,7 @@ def add_rules_parser(subparsers: Any) -> argparse.ArgumentParser:
     ``handler``, so the caller dispatches with ``args.handler(args)``."""
     from sqdesk.cli import _add_workspace_args
 
-    rules = subparsers.add_parser("rules", help="群规：检查谁违反了群规（试运行，不做任何修改）")
+    rules: argparse.ArgumentParser = subparsers.add_parser("rules", help="群规：检查谁违反了群规（试运行，不做任何修改）")
     rules_sub = rules.add_subparsers(dest="what", metavar="WHAT", required=True)
     check = rules_sub.add_parser("check", help="试运行全部已启用的群规，列出被规则抓到的成员和依据")
     _add_workspace_args(check)

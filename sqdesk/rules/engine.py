@@ -216,6 +216,11 @@ def _checkable_rules(session: Session, rule_ids: Sequence[int] | None = None) ->
 def _names(session: Session, member_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(member_ids))
     out: dict[int, str] = {}
+    if len(ids) > 5 * _CHUNK:
+        # many members: one scan of the roster beats dozens of IN (…) queries
+        wanted = set(ids)
+        return {mid: name for mid, name in session.execute(select(Member.id, Member.display_name))
+                if mid in wanted}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         out.update((mid, name) for mid, name in session.execute(
@@ -257,7 +262,6 @@ def dry_run(
         return []
     table = metrics if metrics is not None else compute_member_metrics(session, as_of)
     cols = table.columns
-    n = len(table.member_ids)
     active = [s == ACTIVE_STATUS for s in cols["status"]]
     results: list[RuleResult] = []
     caught_rows: list[tuple[_RuleRow, str, tuple[str, ...], list[int]]] = []
@@ -277,7 +281,7 @@ def dry_run(
             groups: Sequence[Any] = cols["groups"]
             mask = [m and g is not None and not wanted.isdisjoint(g)
                     for m, g in zip(mask, groups, strict=True)]
-        rows = [i for i in range(n) if mask[i]]
+        rows = [i for i, hit in enumerate(mask) if hit]
         caught_rows.append((rule, to_text(compiled.condition), compiled.variables, rows))
         results.append(RuleResult(rule.id, rule.title, to_text(compiled.condition), rule.action,
                                   rule.action_arg, rule.grace_days))
