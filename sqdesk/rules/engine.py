@@ -6,7 +6,9 @@ It writes nothing.
 
 Who a rule looks at: members whose status is 在群 — unless the condition itself
 mentions ``status``, in which case the condition decides. A rule limited to some
-groups (``all_groups`` false) looks only at members currently in one of them.
+groups (``all_groups`` false) looks only at members currently in one of them, with
+their community-wide figures (one person across several groups is one member: being
+active in 上海群 counts for a 杭州一群 rule too, and the metrics are computed once).
 
 ``todo_list`` turns the dry run into what the operator should do now, and
 ``confirm_actions`` does it: it writes one line to the activity log per member and
@@ -52,6 +54,7 @@ from sqdesk.analytics.metrics import (
     evidence_rows,
 )
 from sqdesk.core import audit
+from sqdesk.core.errors import ConflictError
 from sqdesk.core.roster import (
     add_tags_bulk,
     remove_tag_pairs,
@@ -135,6 +138,7 @@ class TodoItem:
 class ConfirmResult:
     activity_ids: list[int] = field(default_factory=list)
     member_before: dict[int, dict[str, Any]] = field(default_factory=dict)
+    member_after: dict[int, dict[str, Any]] = field(default_factory=dict)
     tag_pairs: list[tuple[int, int]] = field(default_factory=list)
     done: list[TodoItem] = field(default_factory=list)
     skipped: list[tuple[TodoItem, str]] = field(default_factory=list)
@@ -498,19 +502,19 @@ def confirm_actions(
         )
     ]
 
-    def remember(before: Mapping[int, Mapping[str, Any]]) -> None:
-        for mid, values in before.items():
+    def change(member_ids: list[int], values: dict[str, Any]) -> None:
+        if not member_ids:
+            return
+        before = update_members_bulk(session, member_ids, values, operator)
+        for mid, old in before.items():
             slot = result.member_before.setdefault(mid, {})
-            for key, value in values.items():
+            for key, value in old.items():
                 slot.setdefault(key, value)
+            result.member_after.setdefault(mid, {}).update(values)
 
     execute = [i for i in todo if i.stage == EXECUTE_STAGE]
-    removed = sorted({i.member_id for i in execute if i.action == "清退"})
-    if removed:
-        remember(update_members_bulk(session, removed, {"status": "已清退"}, operator))
-    promoted = sorted({i.member_id for i in execute if i.action == "升为骨干"})
-    if promoted:
-        remember(update_members_bulk(session, promoted, {"role": "骨干"}, operator))
+    change(sorted({i.member_id for i in execute if i.action == "清退"}), {"status": "已清退"})
+    change(sorted({i.member_id for i in execute if i.action == "升为骨干"}), {"role": "骨干"})
     by_tag: dict[str, set[int]] = defaultdict(set)
     for i in execute:
         if i.action == "打标签" and i.action_arg.strip():
@@ -528,7 +532,22 @@ def confirm_actions(
 
 
 def undo_confirm(session: Session, result: ConfirmResult, operator: str) -> None:
-    """Take back a confirm: remove its log lines, restore status/role, remove added tags."""
+    """Take back a confirm: remove its log lines, restore status/role, remove added tags.
+    If someone changed a member's status or role again since the confirm, nothing is
+    undone (ConflictError): restoring would silently overwrite their change."""
+    changed: list[str] = []
+    mids = sorted(result.member_after)
+    for start in range(0, len(mids), _CHUNK):
+        chunk = mids[start : start + _CHUNK]
+        for mid, name, status, role in session.execute(
+            select(Member.id, Member.display_name, Member.status, Member.role).where(Member.id.in_(chunk))
+        ):
+            now = {"status": status, "role": role}
+            if any(now[k] != v for k, v in result.member_after[mid].items()):
+                changed.append(name)
+    if changed:
+        shown = "、".join(changed[:5]) + (f" 等 {len(changed)} 人" if len(changed) > 5 else "")
+        raise ConflictError(f"成员 {shown} 在处理之后又被修改过，无法撤销这次处理")
     ids = result.activity_ids
     for start in range(0, len(ids), _CHUNK):
         session.execute(delete(Activity).where(Activity.id.in_(ids[start : start + _CHUNK])))

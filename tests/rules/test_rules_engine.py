@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select, update
 
+from sqdesk.core.errors import ConflictError
 from sqdesk.core.workspace import Workspace
 from sqdesk.models import (
     Activity,
@@ -174,6 +175,12 @@ def test_confirm_then_undo_a_removal(ws: Workspace) -> None:
         # the removed member has left every rule's list (rules look at 在群 members)
         assert "违规子" not in {t.member_name for t in after}
         assert len(after) == len(todo) - 1
+    with ws.write() as s:  # someone re-admits the member meanwhile: undo must not clobber it
+        s.execute(update(Member).where(Member.id == ids["违规子"]).values(status="在群"))
+    with pytest.raises(ConflictError, match="违规子"), ws.write() as s:
+        undo_confirm(s, result, "测试员")
+    with ws.write() as s:
+        s.execute(update(Member).where(Member.id == ids["违规子"]).values(status="已清退"))
     with ws.write() as s:
         undo_confirm(s, result, "测试员")
     restored = counts(ws)
