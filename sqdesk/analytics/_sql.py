@@ -1,0 +1,130 @@
+"""Small SQL helpers shared by the analytics: the few places SQLite and PostgreSQL differ.
+
+Dates are never computed in SQL from ``now``: callers compute every cut-off in
+Python and pass it as a parameter, so both backends compare the same values.
+Only bucketing expressions (day number, month number, weekday, hour) need dialect
+spelling, and they all live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Date, Float, Integer, cast, func, literal_column
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+# Kinds that show a member taking part. Operator-made lines (提醒/警告/清退/备注),
+# bookkeeping (入群/退群/付费) and 违规 do not make anyone "active": a reminder sent to
+# a silent member must not reset their inactive days.
+ACTIVE_KINDS: tuple[str, ...] = ("发言", "签到", "分享", "邀请", "参加活动")
+STAFF_ROLES: tuple[str, ...] = ("群主", "管理员")
+MESSAGE_KIND = "发言"
+CHECKIN_KIND = "签到"
+
+T = TypeVar("T")
+CHUNK = 5000
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def day_after(day: dt.date) -> dt.datetime:
+    """The exclusive upper bound for "up to and including ``day``"."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+
+
+def const(value: int | float | dt.date) -> ColumnElement[Any]:
+    """A constant written into the SQL text rather than bound.
+
+    Bucketing expressions appear in both the select list and GROUP BY; PostgreSQL only
+    accepts that when the two are textually identical, which separate bind parameters
+    are not. Values here are computed by our own code (ints, floats, dates), never text
+    from a user."""
+    if isinstance(value, dt.date):
+        return literal_column(f"DATE '{value.isoformat()}'", Date)
+    if isinstance(value, int):
+        return literal_column(str(int(value)), Integer)
+    return literal_column(repr(float(value)), Float)
+
+
+def day_number(session: Session, column: Any, origin: dt.date) -> ColumnElement[int]:
+    """Whole days from ``origin`` (midnight) to ``column``'s date: 0 on ``origin``."""
+    if dialect(session) == "sqlite":
+        # julianday() of a midnight is X.5; origin's julian day at midnight is computed here.
+        jd0 = origin.toordinal() + 1721424.5
+        return cast(func.julianday(column) - const(jd0), Integer)
+    return cast(cast(column, Date) - const(origin), Integer)
+
+
+def div(expr: ColumnElement[int], by: int) -> ColumnElement[int]:
+    """Integer division of a non-negative integer expression (both backends truncate)."""
+    return cast(expr.op("/")(const(by)), Integer)
+
+
+def month_number(session: Session, column: Any, origin: int = 0) -> ColumnElement[int]:
+    """year * 12 + (month - 1) - ``origin``: consecutive integers for consecutive months."""
+    if dialect(session) == "sqlite":
+        year, month = func.strftime(literal_column("'%Y'"), column), func.strftime(literal_column("'%m'"), column)
+    else:
+        year, month = func.extract("year", column), func.extract("month", column)
+    return cast(year, Integer).op("*")(const(12)).op("+")(cast(month, Integer)).op("-")(const(origin + 1))
+
+
+def weekday_number(session: Session, column: Any) -> ColumnElement[int]:
+    """0 = Sunday … 6 = Saturday on both backends (callers rotate to Monday-first)."""
+    if dialect(session) == "sqlite":
+        return cast(func.strftime(literal_column("'%w'"), column), Integer)
+    return cast(func.extract("dow", column), Integer)
+
+
+def hour_number(session: Session, column: Any) -> ColumnElement[int]:
+    if dialect(session) == "sqlite":
+        return cast(func.strftime(literal_column("'%H'"), column), Integer)
+    return cast(func.extract("hour", column), Integer)
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_of(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A DATE/DATETIME column value (or SQLite's text for an aggregate) as a date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """max()/min() over a DateTime comes back as text on SQLite."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return day_start(value)
+    return dt.datetime.fromisoformat(str(value))
+
+
+def ids(values: Iterable[Any]) -> list[int]:
+    return sorted({int(v) for v in values})

@@ -1,0 +1,155 @@
+"""Held levels: upgrades at once, downgrades only after a review period.
+
+A member *holds* a level (``members.level``). Each update computes the level the
+numbers say now (:func:`sqdesk.analytics.metrics.level_of`). Same or higher: the
+member takes it at once and has "qualified" today. Lower: the held level stays
+until the member has gone ``review_days`` without qualifying for it, so one quiet
+fortnight does not flicker 核心 → 一般 → 核心.
+
+State: "the last day the member qualified for the held level". Until the schema
+has a column for it (``members.level_since``), :func:`update_levels` keeps it in the
+audit trail, writing an entry only when something changes: ``level`` (the held level
+changed), ``level_hold`` (a downgrade is being held back; ``after.since`` is the
+start of the review period) and ``level_keep`` (the member qualified again, the
+hold is over). So the audit log records each level decision, with no entry per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from sqdesk.analytics._sql import chunks
+from sqdesk.analytics.metrics import (
+    LevelThresholds,
+    ScoreWeights,
+    compute_member_metrics,
+)
+from sqdesk.models import AuditEntry, Member
+from sqdesk.models.base import table_of
+from sqdesk.models.vocab import LEVELS
+
+DEFAULT_REVIEW_DAYS = 30
+_RANK = {name: i for i, name in enumerate(LEVELS)}  # 0 = 核心 (highest)
+LEVEL_ACTIONS = ("level", "level_hold", "level_keep")
+
+
+def level_rank(level: str) -> int:
+    """Smaller is higher; an unknown/empty level ranks below 沉默."""
+    return _RANK.get(level, len(LEVELS))
+
+
+def apply_level_hysteresis(
+    previous_level: str | None,
+    previous_since: dt.date | None,
+    new_level: str,
+    as_of: dt.date,
+    review_days: int = DEFAULT_REVIEW_DAYS,
+) -> tuple[str, dt.date]:
+    """(level to hold, last day the member qualified for it).
+
+    ``previous_since`` is the last day the member qualified for ``previous_level``
+    (None: unknown, treated as long ago). A downgrade happens once
+    ``as_of - previous_since >= review_days``; upgrades and confirmations are immediate."""
+    if not previous_level or previous_level not in _RANK:
+        return new_level, as_of
+    if level_rank(new_level) <= level_rank(previous_level):
+        return new_level, as_of
+    if previous_since is None or (as_of - previous_since).days >= review_days:
+        return new_level, as_of
+    return previous_level, previous_since
+
+
+@dataclass
+class LevelChange:
+    member_id: int
+    before: str
+    after: str
+
+
+@dataclass
+class LevelUpdate:
+    as_of: dt.date
+    changed: list[LevelChange] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)       # downgrades held back (member ids)
+    released: list[int] = field(default_factory=list)   # holds ended because the member qualified again
+    distribution: dict[str, int] = field(default_factory=dict)
+
+
+def pending_holds(session: Session, member_ids: Sequence[int] | None = None) -> dict[int, dt.date]:
+    """Members whose downgrade is being held back → first day of their review period."""
+    latest = (
+        select(func.max(AuditEntry.id))
+        .where(AuditEntry.entity == "member", AuditEntry.action.in_(LEVEL_ACTIONS))
+        .group_by(AuditEntry.entity_id)
+    )
+    stmt = select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.after).where(AuditEntry.id.in_(latest))
+    out: dict[int, dt.date] = {}
+    wanted = set(member_ids) if member_ids is not None else None
+    for mid, action, after in session.execute(stmt):
+        if action == "level_hold" and mid is not None and (wanted is None or mid in wanted):
+            out[int(mid)] = dt.date.fromisoformat((after or {})["since"])
+    return out
+
+
+def update_levels(
+    session: Session,
+    as_of: dt.date | None = None,
+    *,
+    review_days: int = DEFAULT_REVIEW_DAYS,
+    operator: str = "",
+    weights: ScoreWeights = ScoreWeights(),  # noqa: B008
+    thresholds: LevelThresholds = LevelThresholds(),  # noqa: B008
+) -> LevelUpdate:
+    """Recompute every member's level and store the held one (bulk UPDATE per level,
+    bumping ``version``), recording each decision in the audit trail."""
+    as_of = as_of or dt.date.today()
+    table = compute_member_metrics(session, as_of, weights=weights, thresholds=thresholds)
+    stored = {int(mid): lvl for mid, lvl in session.execute(select(Member.id, Member.level))}
+    holds = pending_holds(session)
+    result = LevelUpdate(as_of=as_of)
+    by_level: dict[str, list[int]] = {}
+    audit_rows: list[dict[str, Any]] = []
+    now = dt.datetime.now()
+
+    def audit(mid: int, action: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        audit_rows.append({
+            "at": now, "operator": operator, "action": action, "entity": "member", "entity_id": mid,
+            "before": before, "after": after, "note": f"活跃度等级（{as_of.isoformat()}）", "batch_id": None,
+        })
+
+    computed_col = table.columns["level_computed"]
+    for mid, computed_obj in zip(table.member_ids, computed_col, strict=True):
+        computed = str(computed_obj)
+        previous = stored.get(mid, "")
+        hold_since = holds.get(mid)
+        since = hold_since if hold_since is not None else as_of
+        level, new_since = apply_level_hysteresis(previous, since, computed, as_of, review_days)
+        result.distribution[level] = result.distribution.get(level, 0) + 1
+        if level != previous:
+            by_level.setdefault(level, []).append(mid)
+            result.changed.append(LevelChange(mid, previous, level))
+            audit(mid, "level", {"level": previous}, {"level": level, "computed": computed, "since": new_since.isoformat()})
+        elif level != computed:
+            if hold_since is None:
+                result.held.append(mid)
+                audit(mid, "level_hold", {"level": previous}, {"level": level, "computed": computed, "since": since.isoformat()})
+        elif hold_since is not None:
+            result.released.append(mid)
+            audit(mid, "level_keep", {"level": previous}, {"level": level, "computed": computed, "since": as_of.isoformat()})
+    members_t = table_of(Member)
+    for level, members in by_level.items():
+        for part in chunks(members):
+            session.execute(
+                update(members_t)
+                .where(members_t.c.id.in_(list(part)))
+                .values(level=level, version=members_t.c.version + 1)
+            )
+    if audit_rows:
+        session.execute(insert(AuditEntry), audit_rows)
+    return result

@@ -1,0 +1,535 @@
+"""Per-member engagement metrics, the engagement score and the level.
+
+Everything is computed "as of" a day ``D`` (inclusive): a window of N days is
+``[D - N + 1, D]``, i.e. ``occurred_at >= midnight(D + 1) - N days`` and
+``< midnight(D + 1)``. The cut-offs are computed in Python and bound as parameters,
+so SQLite and PostgreSQL compare identical values.
+
+Speed: the activity log has millions of rows, so the counts come from one
+``GROUP BY member_id`` over the last 90 days with conditional aggregation (a
+``SUM(CASE …)`` per figure; the time index limits it to the window) and one
+``MAX(occurred_at)`` per member over the older rows for "last active". Everything
+else (registrations, invitees, groups, tags) is one small GROUP BY each. Python only
+assembles columns.
+
+Counting: 发言 and 邀请 sum ``value`` (an import writes one 发言 row per member-day
+with the day's message count; an 邀请 row may stand for several people); 签到, 分享,
+违规 count rows. "Active" means a row of kind 发言/签到/分享/邀请/参加活动 — operator
+lines (提醒/警告/清退/备注), 入群/退群/付费 and 违规 are not participation.
+
+Engagement score (0–100), with every constant in :class:`ScoreWeights`::
+
+    recency       R = 0.5 ** (inactive_days / recency_half_life_days)   (0 if never active)
+    frequency     F = min(1, ln(1 + messages_30d + checkin_weight * checkins_30d)
+                             / ln(1 + frequency_cap))
+    contribution  C = clamp01((share_points * shares_30d + invite_points * invites_30d
+                               + stayed_points * invites_stayed + attend_points * attended_90d
+                               - no_show_points * no_shows_90d) / contribution_cap)
+    score = clamp(100 * (wR*R + wF*F + wC*C) / (wR + wF + wC)
+                  - violation_penalty * violations_30d, 0, 100)
+
+Level (:class:`LevelThresholds`): no active row in 90 days → 沉默; otherwise
+score ≥ core → 核心, ≥ active → 活跃, ≥ normal → 一般, else 潜水. The level a
+member *holds* (``members.level``) follows the computed one with downgrades held
+back for a review period — see :mod:`sqdesk.analytics.levels`.
+
+With ``group_ids`` the figures count only activity in those groups (and events
+aimed at those groups or at no group in particular), and the roster is the members
+who have ever been in one of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from sqdesk.analytics._sql import (
+    ACTIVE_KINDS,
+    CHECKIN_KIND,
+    MESSAGE_KIND,
+    as_date,
+    as_datetime,
+    day_after,
+)
+from sqdesk.core.errors import ValidationError
+from sqdesk.models import Activity, Event, Group, Member, Membership, Registration, Tag, member_tags
+from sqdesk.models.event import event_groups
+from sqdesk.models.vocab import LEVELS
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    alias: str          # the Chinese name operators type in a 群规 condition
+    type: str           # "number" / "text" / "bool" / "list"
+    description: str
+
+
+MEMBER_VARIABLES: dict[str, VariableInfo] = {
+    "inactive_days": VariableInfo("未发言天数", "number", "距最近一次参与（发言/签到/分享/邀请/参加活动）的天数；从未参与则为入群天数"),
+    "messages_7d": VariableInfo("近7天发言", "number", "最近 7 天的发言条数"),
+    "messages_30d": VariableInfo("近30天发言", "number", "最近 30 天的发言条数"),
+    "messages_90d": VariableInfo("近90天发言", "number", "最近 90 天的发言条数"),
+    "checkins_30d": VariableInfo("近30天签到", "number", "最近 30 天的签到次数"),
+    "shares_30d": VariableInfo("近30天分享", "number", "最近 30 天的分享次数"),
+    "invites_30d": VariableInfo("近30天邀请", "number", "最近 30 天邀请的人数"),
+    "attended_90d": VariableInfo("近90天参加活动", "number", "最近 90 天开始的活动中已签到的场次"),
+    "registered_90d": VariableInfo("近90天报名", "number", "最近 90 天开始的活动中报名的场次（不含候补、已取消）"),
+    "no_shows_90d": VariableInfo("近90天缺席", "number", "最近 90 天开始的活动中报名后缺席的场次"),
+    "violations_30d": VariableInfo("近30天违规", "number", "最近 30 天的违规次数"),
+    "invites_stayed": VariableInfo("邀请留存人数", "number", "由该成员邀请、目前仍在群的人数"),
+    "days_since_join": VariableInfo("入群天数", "number", "入群至今的天数（不知道入群日期则为空）"),
+    "has_intro": VariableInfo("有自我介绍", "bool", "是否填写了自我介绍"),
+    "role": VariableInfo("角色", "text", "群主/管理员/骨干/成员"),
+    "level": VariableInfo("等级", "text", "活跃度等级：核心/活跃/一般/潜水/沉默（降级有观察期）"),
+    "status": VariableInfo("状态", "text", "在群/已退出/已清退"),
+    "groups": VariableInfo("所在群", "list", "目前所在的群名"),
+    "tags": VariableInfo("标签", "list", "成员的标签"),
+    "paid_until_days": VariableInfo("付费剩余天数", "number", "距付费到期的天数（已过期为负数，未付费为空）"),
+    "score": VariableInfo("活跃分", "number", "0–100 的活跃度评分（最近参与、频率、贡献）"),
+}
+
+# Columns a MetricsTable carries besides the catalogue (for display and drill-down).
+EXTRA_COLUMNS = ("last_active", "level_computed")
+
+_WINDOW_KINDS: dict[str, tuple[str, int]] = {
+    "messages_7d": (MESSAGE_KIND, 7),
+    "messages_30d": (MESSAGE_KIND, 30),
+    "messages_90d": (MESSAGE_KIND, 90),
+    "checkins_30d": (CHECKIN_KIND, 30),
+    "shares_30d": ("分享", 30),
+    "invites_30d": ("邀请", 30),
+    "violations_30d": ("违规", 30),
+}
+_SUMMED_KINDS = (MESSAGE_KIND, "邀请")
+REGISTERED_STATUSES = ("已报名", "已签到", "缺席")
+ATTENDED = "已签到"
+SMALL = 2000  # up to this many chosen members, queries name them; beyond, Python filters
+NO_SHOW = "缺席"
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    recency: float = 0.3
+    frequency: float = 0.4
+    contribution: float = 0.3
+    recency_half_life_days: float = 14.0
+    frequency_cap: float = 60.0        # messages in 30 days that count as "full" frequency
+    checkin_weight: float = 1.0
+    share_points: float = 3.0
+    invite_points: float = 2.0
+    stayed_points: float = 2.0
+    attend_points: float = 3.0
+    no_show_points: float = 2.0
+    contribution_cap: float = 15.0
+    violation_penalty: float = 10.0
+
+
+@dataclass(frozen=True)
+class LevelThresholds:
+    core: float = 60.0
+    active: float = 35.0
+    normal: float = 15.0
+
+
+@dataclass
+class MetricsTable:
+    """Columnar: ``columns[name][i]`` belongs to ``member_ids[i]``."""
+
+    as_of: dt.date
+    member_ids: list[int]
+    columns: dict[str, list[object]]
+    _index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index = {mid: i for i, mid in enumerate(self.member_ids)}
+
+    def __len__(self) -> int:
+        return len(self.member_ids)
+
+    def row(self, member_id: int) -> dict[str, object]:
+        i = self._index[member_id]
+        return {name: values[i] for name, values in self.columns.items()}
+
+
+@dataclass(frozen=True)
+class ActivityEvidence:
+    """One row behind a figure: an activity line, a registration or a member."""
+
+    source: str                      # "activity" / "registration" / "member"
+    id: int
+    member_id: int
+    at: dt.datetime | None
+    kind: str
+    value: float
+    note: str = ""
+
+
+def score_of(
+    inactive_days: int | None,
+    ever_active: bool,
+    messages_30d: float,
+    checkins_30d: float,
+    shares_30d: float,
+    invites_30d: float,
+    invites_stayed: float,
+    attended_90d: float,
+    no_shows_90d: float,
+    violations_30d: float,
+    weights: ScoreWeights = ScoreWeights(),  # noqa: B008 - frozen, immutable default
+) -> float:
+    w = weights
+    recency = 0.5 ** ((inactive_days or 0) / w.recency_half_life_days) if ever_active else 0.0
+    frequency = min(1.0, math.log1p(messages_30d + w.checkin_weight * checkins_30d) / math.log1p(w.frequency_cap))
+    points = (
+        w.share_points * shares_30d + w.invite_points * invites_30d + w.stayed_points * invites_stayed
+        + w.attend_points * attended_90d - w.no_show_points * no_shows_90d
+    )
+    contribution = min(1.0, max(0.0, points / w.contribution_cap))
+    total = w.recency + w.frequency + w.contribution
+    raw = 100.0 * (w.recency * recency + w.frequency * frequency + w.contribution * contribution) / total
+    return round(min(100.0, max(0.0, raw - w.violation_penalty * violations_30d)), 1)
+
+
+def level_of(score: float, active_in_90d: bool, thresholds: LevelThresholds = LevelThresholds()) -> str:  # noqa: B008
+    if not active_in_90d:
+        return "沉默"
+    if score >= thresholds.core:
+        return "核心"
+    if score >= thresholds.active:
+        return "活跃"
+    if score >= thresholds.normal:
+        return "一般"
+    return "潜水"
+
+
+def _window_starts(as_of: dt.date) -> tuple[dt.datetime, dict[int, dt.datetime]]:
+    end = day_after(as_of)
+    return end, {n: end - dt.timedelta(days=n) for n in (7, 30, 90)}
+
+
+def _member_scope(
+    member_ids: Sequence[int] | None, group_ids: Sequence[int] | None
+) -> list[Any]:
+    conds: list[Any] = []
+    if group_ids is not None:
+        conds.append(
+            Member.id.in_(select(Membership.member_id).where(Membership.group_id.in_(list(group_ids))))
+        )
+    if member_ids is not None and len(member_ids) <= SMALL:
+        conds.append(Member.id.in_(list(member_ids)))
+    return conds
+
+
+def _activity_scope(member_ids: Sequence[int] | None, group_ids: Sequence[int] | None) -> list[Any]:
+    conds: list[Any] = []
+    if group_ids is not None:
+        conds.append(Activity.group_id.in_(list(group_ids)))
+    if member_ids is not None and len(member_ids) <= SMALL:
+        conds.append(Activity.member_id.in_(list(member_ids)))
+    return conds
+
+
+def _event_scope(group_ids: Sequence[int] | None) -> list[Any]:
+    if group_ids is None:
+        return []
+    targeted = select(event_groups.c.event_id)
+    return [
+        or_(
+            Event.id.in_(targeted.where(event_groups.c.group_id.in_(list(group_ids)))),
+            ~Event.id.in_(targeted),
+        )
+    ]
+
+
+def compute_member_metrics(
+    session: Session,
+    as_of: dt.date | None = None,
+    *,
+    member_ids: Sequence[int] | None = None,
+    group_ids: Sequence[int] | None = None,
+    weights: ScoreWeights = ScoreWeights(),  # noqa: B008
+    thresholds: LevelThresholds = LevelThresholds(),  # noqa: B008
+) -> MetricsTable:
+    """Every variable of :data:`MEMBER_VARIABLES` for the chosen members (all by default,
+    ordered by id), plus ``last_active`` (datetime or None) and ``level_computed``.
+    ``level`` is the level the member holds (``members.level``), or the computed one
+    when none has been stored yet."""
+    as_of = as_of or dt.date.today()
+    end, starts = _window_starts(as_of)
+    d90 = starts[90]
+
+    # -- roster, with each member's last participation before the end of ``as_of``:
+    # a correlated "newest matching row" walks ix_activities_member_time backwards and
+    # stops at the first participation row, so it costs a probe per member instead of
+    # a scan of the whole log.
+    last_conds = [
+        Activity.member_id == Member.id, Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS),
+    ]
+    if group_ids is not None:
+        last_conds.append(Activity.group_id.in_(list(group_ids)))
+    last_sq = (
+        select(Activity.occurred_at).where(*last_conds)
+        .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
+        .correlate(Member).scalar_subquery()
+    )
+    mconds = _member_scope(member_ids, group_ids)
+    mstmt = select(
+        Member.id, Member.joined_on, func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
+        Member.role, Member.level, Member.status, Member.paid_until, last_sq,
+    ).where(and_(True, *mconds)).order_by(Member.id)
+    wanted = set(member_ids) if member_ids is not None else None
+    roster = [r for r in session.execute(mstmt) if wanted is None or r[0] in wanted]
+    ids = [int(r[0]) for r in roster]
+    n = len(ids)
+    pos = {mid: i for i, mid in enumerate(ids)}
+    small = member_ids is not None and len(member_ids) <= SMALL
+
+    def zeros() -> list[object]:
+        return [0] * n
+
+    cols: dict[str, list[object]] = {name: zeros() for name in _WINDOW_KINDS}
+    for name in ("attended_90d", "registered_90d", "no_shows_90d", "invites_stayed"):
+        cols[name] = zeros()
+    last_active: list[dt.datetime | None] = [as_datetime(r[7]) for r in roster]
+
+    # -- activity: the 90-day window, one pass with conditional sums ---------------
+    aconds = [Activity.occurred_at >= d90, Activity.occurred_at < end, *_activity_scope(member_ids, group_ids)]
+    sums = []
+    for name, (kind, days) in _WINDOW_KINDS.items():
+        measure = Activity.value if kind in _SUMMED_KINDS else 1
+        if days == 90:
+            cond = Activity.kind == kind
+        else:
+            cond = and_(Activity.kind == kind, Activity.occurred_at >= starts[days])
+        sums.append(func.sum(case((cond, measure), else_=0)).label(name))
+    stmt = select(Activity.member_id, *sums).where(*aconds).group_by(Activity.member_id)
+    names = list(_WINDOW_KINDS)
+    for row in session.execute(stmt):
+        i = pos.get(row[0])
+        if i is None:
+            continue
+        for j, name in enumerate(names):
+            value = row[1 + j] or 0
+            cols[name][i] = int(value) if float(value).is_integer() else float(value)
+
+    # -- registrations of events that started in the window -------------------------
+    reg = (
+        select(
+            Registration.member_id,
+            func.sum(case((Registration.status.in_(REGISTERED_STATUSES), 1), else_=0)),
+            func.sum(case((Registration.status == ATTENDED, 1), else_=0)),
+            func.sum(case((Registration.status == NO_SHOW, 1), else_=0)),
+        )
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.starts_at >= d90, Event.starts_at < end, *_event_scope(group_ids))
+        .group_by(Registration.member_id)
+    )
+    if small:
+        reg = reg.where(Registration.member_id.in_(ids))
+    for mid, registered, attended, no_show in session.execute(reg):
+        i = pos.get(mid)
+        if i is not None:
+            cols["registered_90d"][i] = int(registered or 0)
+            cols["attended_90d"][i] = int(attended or 0)
+            cols["no_shows_90d"][i] = int(no_show or 0)
+
+    # -- invitees still in the community ---------------------------------------------
+    stayed = (
+        select(Member.inviter_id, func.count())
+        .where(Member.inviter_id.is_not(None), Member.status == "在群")
+        .group_by(Member.inviter_id)
+    )
+    if small:
+        stayed = stayed.where(Member.inviter_id.in_(ids))
+    for mid, count in session.execute(stayed):
+        i = pos.get(mid)
+        if i is not None:
+            cols["invites_stayed"][i] = int(count)
+
+    # -- groups (current memberships) and first known join ---------------------------
+    groups_of: list[list[str]] = [[] for _ in range(n)]
+    first_join: dict[int, dt.date] = {}
+    gstmt = select(Membership.member_id, Group.name, Membership.joined_on, Membership.left_on).join(
+        Group, Group.id == Membership.group_id
+    ).order_by(Membership.member_id, Group.name)
+    if small:
+        gstmt = gstmt.where(Membership.member_id.in_(ids))
+    for mid, gname, joined, left in session.execute(gstmt):
+        i = pos.get(mid)
+        if i is None:
+            continue
+        joined_d, left_d = as_date(joined), as_date(left)
+        if left_d is None or left_d > as_of:
+            if joined_d is None or joined_d <= as_of:
+                groups_of[i].append(gname)
+        if joined_d is not None and (mid not in first_join or joined_d < first_join[mid]):
+            first_join[mid] = joined_d
+
+    tags_of: list[list[str]] = [[] for _ in range(n)]
+    tstmt = select(member_tags.c.member_id, Tag.name).join(Tag, Tag.id == member_tags.c.tag_id).order_by(
+        member_tags.c.member_id, Tag.name
+    )
+    if small:
+        tstmt = tstmt.where(member_tags.c.member_id.in_(ids))
+    for mid, tname in session.execute(tstmt):
+        i = pos.get(mid)
+        if i is not None:
+            tags_of[i].append(tname)
+
+    # -- assemble ----------------------------------------------------------------------
+    inactive: list[object] = [None] * n
+    since_join: list[object] = [None] * n
+    has_intro: list[object] = [False] * n
+    role: list[object] = [""] * n
+    status: list[object] = [""] * n
+    level: list[object] = [""] * n
+    level_computed: list[object] = [""] * n
+    paid: list[object] = [None] * n
+    score: list[object] = [0.0] * n
+    c = cols
+    for i, (mid, joined_on, intro, mrole, mlevel, mstatus, paid_until, _last) in enumerate(roster):
+        joined = as_date(joined_on) or first_join.get(mid)
+        if joined is not None:
+            since_join[i] = (as_of - joined).days
+        last = last_active[i]
+        if last is not None:
+            inactive[i] = (as_of - last.date()).days
+        else:
+            inactive[i] = since_join[i]
+        has_intro[i] = bool(intro)
+        role[i], status[i] = mrole, mstatus
+        paid_d = as_date(paid_until)
+        paid[i] = (paid_d - as_of).days if paid_d is not None else None
+        sc = score_of(
+            inactive[i] if last is not None else None,  # type: ignore[arg-type]
+            last is not None,
+            float(c["messages_30d"][i]),  # type: ignore[arg-type]
+            float(c["checkins_30d"][i]),  # type: ignore[arg-type]
+            float(c["shares_30d"][i]),  # type: ignore[arg-type]
+            float(c["invites_30d"][i]),  # type: ignore[arg-type]
+            float(c["invites_stayed"][i]),  # type: ignore[arg-type]
+            float(c["attended_90d"][i]),  # type: ignore[arg-type]
+            float(c["no_shows_90d"][i]),  # type: ignore[arg-type]
+            float(c["violations_30d"][i]),  # type: ignore[arg-type]
+            weights,
+        )
+        score[i] = sc
+        computed = level_of(sc, last is not None and last >= d90, thresholds)
+        level_computed[i] = computed
+        level[i] = mlevel if mlevel in LEVELS else computed
+
+    columns: dict[str, list[object]] = {
+        "inactive_days": inactive,
+        "messages_7d": c["messages_7d"],
+        "messages_30d": c["messages_30d"],
+        "messages_90d": c["messages_90d"],
+        "checkins_30d": c["checkins_30d"],
+        "shares_30d": c["shares_30d"],
+        "invites_30d": c["invites_30d"],
+        "attended_90d": c["attended_90d"],
+        "registered_90d": c["registered_90d"],
+        "no_shows_90d": c["no_shows_90d"],
+        "violations_30d": c["violations_30d"],
+        "invites_stayed": c["invites_stayed"],
+        "days_since_join": since_join,
+        "has_intro": has_intro,
+        "role": role,
+        "level": level,
+        "status": status,
+        "groups": groups_of,  # type: ignore[dict-item]
+        "tags": tags_of,  # type: ignore[dict-item]
+        "paid_until_days": paid,
+        "score": score,
+        "last_active": last_active,  # type: ignore[dict-item]
+        "level_computed": level_computed,
+    }
+    return MetricsTable(as_of=as_of, member_ids=ids, columns=columns)
+
+
+# ---- drill-down ------------------------------------------------------------------------
+
+def _activity_evidence(session: Session, conds: list[Any], limit: int | None = None) -> list[ActivityEvidence]:
+    stmt = (
+        select(Activity.id, Activity.member_id, Activity.occurred_at, Activity.kind, Activity.value, Activity.note)
+        .where(*conds)
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        ActivityEvidence("activity", int(r[0]), int(r[1]), as_datetime(r[2]), r[3], float(r[4]), r[5] or "")
+        for r in session.execute(stmt)
+    ]
+
+
+def evidence_rows(
+    session: Session,
+    member_id: int,
+    variable: str,
+    as_of: dt.date,
+    *,
+    group_ids: Sequence[int] | None = None,
+) -> list[ActivityEvidence]:
+    """The rows behind one member's figure, newest first: activity lines for counts
+    (and the last participation line for ``inactive_days``), registrations for the
+    event figures, the invitees for ``invites_stayed``, and for ``score``/``level`` all
+    rows that feed the score. Attributes read from the profile (role, tags, …) have no
+    rows behind them and give an empty list."""
+    if variable not in MEMBER_VARIABLES and variable not in EXTRA_COLUMNS:
+        raise ValidationError(f"未知的指标「{variable}」")
+    end, starts = _window_starts(as_of)
+    scope = [Activity.member_id == member_id, Activity.occurred_at < end, *_activity_scope(None, group_ids)]
+    if variable in _WINDOW_KINDS:
+        kind, days = _WINDOW_KINDS[variable]
+        return _activity_evidence(session, [*scope, Activity.kind == kind, Activity.occurred_at >= starts[days]])
+    if variable in ("inactive_days", "last_active"):
+        return _activity_evidence(session, [*scope, Activity.kind.in_(ACTIVE_KINDS)], limit=1)
+    if variable in ("attended_90d", "registered_90d", "no_shows_90d"):
+        statuses = {"attended_90d": (ATTENDED,), "no_shows_90d": (NO_SHOW,), "registered_90d": REGISTERED_STATUSES}
+        stmt = (
+            select(Registration.id, Registration.member_id, Event.starts_at, Registration.status, Event.title)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.member_id == member_id, Registration.status.in_(statuses[variable]),
+                Event.starts_at >= starts[90], Event.starts_at < end, *_event_scope(group_ids),
+            )
+            .order_by(Event.starts_at.desc(), Registration.id.desc())
+        )
+        return [
+            ActivityEvidence("registration", int(r[0]), int(r[1]), as_datetime(r[2]), r[3], 1.0, r[4])
+            for r in session.execute(stmt)
+        ]
+    if variable == "invites_stayed":
+        stmt2 = select(Member.id, Member.joined_on, Member.display_name).where(
+            Member.inviter_id == member_id, Member.status == "在群"
+        ).order_by(Member.id)
+        return [
+            ActivityEvidence("member", int(r[0]), int(r[0]), as_datetime(r[1]), "邀请留存", 1.0, r[2])
+            for r in session.execute(stmt2)
+        ]
+    if variable in ("score", "level", "level_computed"):
+        rows: list[ActivityEvidence] = []
+        for name in ("messages_30d", "checkins_30d", "shares_30d", "invites_30d", "violations_30d",
+                     "attended_90d", "no_shows_90d", "invites_stayed", "inactive_days"):
+            rows.extend(evidence_rows(session, member_id, name, as_of, group_ids=group_ids))
+        seen: set[tuple[str, int]] = set()
+        unique = []
+        for r in rows:
+            if (r.source, r.id) not in seen:
+                seen.add((r.source, r.id))
+                unique.append(r)
+        return unique
+    return []
+
+
+__all__ = [
+    "ActivityEvidence", "EXTRA_COLUMNS", "LevelThresholds", "MEMBER_VARIABLES", "MetricsTable",
+    "ScoreWeights", "VariableInfo", "compute_member_metrics", "evidence_rows",
+    "level_of", "score_of",
+]
