@@ -40,6 +40,8 @@ from sqdesk.core.text import (
     normalize_phone,
     normalize_wechat,
     parse_date,
+    pinyin_keys,
+    search_blob,
 )
 from sqdesk.io.tables import (
     TableSource,
@@ -95,6 +97,7 @@ MAX_LISTED = 20
 
 _TOTALS = re.compile(r"^(合计|总计|小计|共计|总数|汇总|total|sum)[\s:：\d人名位个]*$", re.I)
 _LIST_SPLIT = re.compile(r"[、,，;；|]+")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TAG_SPLIT = re.compile(r"[,，;；、|/\s]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVITER_KEY = re.compile(r"^(.*?)\s*[（(]\s*([^()（）]+?)\s*[)）]\s*$")
@@ -475,6 +478,7 @@ def _preview(
     policy: DuplicatePolicy,
 ) -> RosterPreview:
     p = source.path
+    notes = list(source.notes)
     sheet_name = sheet or (source.sheet_names()[0] if source.kind != "csv" else None)
     rows = source.rows(sheet)
     head = list(islice(rows, 30))
@@ -484,8 +488,18 @@ def _preview(
         h = header_row - 1
     else:
         found = find_header_row(head, ROSTER_SYNONYMS, max_scan=20)
+        if found is None and sheet is None and source.kind != "csv":
+            # an instructions sheet first: take the first sheet that has a roster header
+            for other in source.sheet_names()[1:]:
+                other_rows = source.rows(other)
+                other_head = list(islice(other_rows, 30))
+                other_found = find_header_row(other_head, ROSTER_SYNONYMS, max_scan=20)
+                if other_found is not None:
+                    notes.append(f"第一个工作表「{sheet_name}」里没有名单表头，已改读工作表「{other}」")
+                    sheet_name, rows, head, found = other, other_rows, other_head, other_found
+                    break
         if found is None:
-            others = [s for s in source.sheet_names() if s != sheet_name] if source.kind != "csv" else []
+            others = [n for n in source.sheet_names() if n != sheet_name] if source.kind != "csv" else []
             hint = f"（其他工作表：{'、'.join(others)}）" if others else ""
             raise BadFileError(
                 "找不到表头：前 20 行里没有可识别的列名（如 姓名、手机号、微信号）"
@@ -511,7 +525,6 @@ def _preview(
     except ValidationError as exc:
         raise ValidationError(exc.message, file=p, row=h + 1, column=exc.column) from exc
 
-    notes = list(source.notes)
     header_text = [_text(c) for c in header]
     if "display_name" not in cols:
         if "nickname" in cols:
@@ -553,7 +566,8 @@ def _preview(
 
     mapped = {f: header_text[i] for f, i in sorted(cols.items(), key=lambda kv: kv[1])}
     records, problems, warnings, skipped, total = _parse_rows(
-        p, chain(head[h + 1:], rows), h + 1, cols, header_text, custom_cols
+        p, chain(head[h + 1:], rows), h + 1, cols, header_text, custom_cols,
+        unguard=source.kind == "csv",
     )
     preview = RosterPreview(
         file=p, sheet=sheet_name, header_row=h + 1, mapping=mapped, unmapped=unmapped,
@@ -583,6 +597,7 @@ def _parse_rows(
     cols: dict[str, int],
     header_text: list[str],
     custom_cols: list[tuple[int, str]],
+    unguard: bool = False,
 ) -> tuple[list[RosterRecord], list[Problem], list[Problem], list[SkippedRow], int]:
     fname = p.name
     # display_name first: a row whose name is empty reports that once, after the others
@@ -621,8 +636,14 @@ def _parse_rows(
             continue
         total += 1
         cells = raw if len(raw) >= ncols else raw + pad[len(raw):]
+        joined = "\n".join([c for c in cells if type(c) is str])
+        if unguard and "'" in joined:  # the export's CSV formula guard: '=… → =…
+            cells = [
+                c[1:] if type(c) is str and c[:1] == "'" and c[1:2] in _FORMULA_START else c
+                for c in cells
+            ]
         # control characters: stripped and reported (once per row); one regex pass per row
-        if control("\n".join([c for c in cells if type(c) is str])):
+        if control(joined):
             dirty = [i for i, c in enumerate(cells) if type(c) is str and control(c)]
             cells = list(cells)
             for i in dirty:
@@ -667,7 +688,10 @@ def _parse_rows(
         nicknames: list[str] = []
         if nick_i is not None and cells[nick_i] is not None:
             nickname = _text(cells[nick_i])
-            nicknames = [n.strip()[:100] for n in nickname.split("\n")] if "\n" in nickname else [nickname[:100]]
+            nicknames = (
+                [("" if n.strip() == "-" else n.strip()[:100]) for n in nickname.split("\n")]
+                if "\n" in nickname else [nickname[:100]]
+            )
         dates: list[list[dt.date | None]] = [[], []]
         for idx, target in ((gj_i, dates[0]), (gl_i, dates[1])):
             if idx is None or cells[idx] is None:
@@ -973,7 +997,7 @@ def commit_roster_import(
         name, real, phone, wx, city = (
             v["display_name"], get("real_name", ""), get("phone"), get("wechat_id"), get("city", "")
         )
-        derived = derived_columns(name, real, phone, wx, city, [m[1] for m in memberships if m[1]], r.tags)
+        derived = _derived(name, real, phone, wx, city, [m[1] for m in memberships if m[1]], r.tags)
         member_rows.append((
             mid, name, real, phone, wx, get("gender", "未知"), city, get("industry", ""),
             get("company", ""), get("title", ""), get("intro", ""), to_date(get("joined_on")),
@@ -1050,6 +1074,36 @@ def _memberships(
         left = _at(r.group_left, i) if r.group_left else None
         out.append((g, nick, j, left))
     return out
+
+
+def _derived(
+    name: str, real: str, phone: str | None, wx: str | None, city: str,
+    nicknames: list[str], tags: list[str],
+) -> dict[str, str]:
+    try:
+        return derived_columns(name, real, phone, wx, city, nicknames, tags)
+    except IndexError:
+        # sqdesk.core.text._char_pinyin raises on a character pypinyin has no reading for
+        # (e.g. 𠮷 U+20BB7). Until that is fixed there: pinyin from the readable
+        # characters, search text from the name exactly as given.
+        full, initials = pinyin_keys(_readable(name))
+        parts: list[str | None] = [name, full, initials]
+        if real and real != name:
+            rfull, rinit = pinyin_keys(_readable(real))
+            parts += [real, rfull, rinit]
+        parts += [phone, wx, city, *nicknames, *("#" + t for t in tags)]
+        return {"name_pinyin": full, "name_initials": initials, "search_text": search_blob(*parts)}
+
+
+def _readable(text_: str) -> str:
+    out = []
+    for ch in text_:
+        try:
+            pinyin_keys(ch)
+        except IndexError:
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 def _iso(d: dt.date | None) -> str | None:
