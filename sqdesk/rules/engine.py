@@ -194,7 +194,7 @@ class _RuleRow:
 def _checkable_rules(session: Session, rule_ids: Sequence[int] | None = None) -> list[_RuleRow]:
     stmt = (
         select(Rule.id, Rule.title, Rule.condition, Rule.action, Rule.action_arg, Rule.grace_days, Rule.all_groups)
-        .where(Rule.enabled.is_(True), Rule.condition != "")
+        .where(Rule.enabled.is_(True), Rule.position >= 0, Rule.condition != "")
         .order_by(Rule.position, Rule.id)
     )
     if rule_ids is not None:

@@ -298,6 +298,12 @@ def parse(text: str) -> Cond:
     return _Parser(src, tokens).parse()
 
 
+def validate_condition(text: str) -> None:
+    """Raise ConditionError if ``text`` is not a valid condition (the rule store's
+    ``validate_condition`` hook)."""
+    parse(text)
+
+
 def variables_of(node: Cond | Operand) -> tuple[str, ...]:
     """The variables a condition mentions, in order of first mention."""
     seen: dict[str, None] = {}

@@ -18,13 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from sqdesk.core import audit
-from sqdesk.models import Rule, RuleVersion
-from sqdesk.models.base import table_of
-from sqdesk.rules.lang import parse, to_text
+from sqdesk.core.rules_store import RuleInput, create_rule, list_rules
+from sqdesk.rules.lang import parse, to_text, validate_condition
 
 
 @dataclass(frozen=True)
@@ -96,30 +93,23 @@ STARTER_RULES: tuple[StarterRule, ...] = (
 )
 
 
-def install_starter_rules(session: Session, operator: str) -> list[int]:
-    """Add the starter rules not already present (by title); returns the new rule ids.
-    Each gets revision 1 in ``rule_versions`` so the published text has a history."""
-    have = set(session.scalars(select(Rule.title)))
-    position = int(session.scalar(select(func.max(Rule.position))) or 0)
-    now = dt.datetime.now().replace(microsecond=0)
+def install_starter_rules(session: Session, operator: str, *, now: dt.datetime | None = None) -> list[int]:
+    """Add the starter rules not already present (by title, deleted rules aside) at the
+    end of the rule set, through the rule store (so each gets revision 1 of its
+    history); returns the new rule ids."""
+    have = {r.title for r in list_rules(session)}
     new_ids: list[int] = []
     for starter in STARTER_RULES:
         if starter.title in have:
             continue
-        position += 1
-        condition = to_text(parse(starter.condition)) if starter.condition else ""
-        values = {
-            "title": starter.title, "body": starter.body, "category": starter.category,
-            "all_groups": True, "condition": condition, "action": starter.action,
-            "action_arg": starter.action_arg, "grace_days": starter.grace_days,
-            "enabled": True, "position": position,
-        }
-        rule_id = int(session.execute(insert(table_of(Rule)).values(**values).returning(Rule.id)).scalar_one())
-        session.execute(insert(table_of(RuleVersion)).values(
-            rule_id=rule_id, revision=1, title=starter.title, body=starter.body,
-            category=starter.category, condition=condition, action=starter.action,
-            enabled=True, valid_from=now, author=operator,
-        ))
-        audit.record(session, operator, "create", "rule", rule_id, after=values, note="安装群规模板")
-        new_ids.append(rule_id)
+        view = create_rule(
+            session,
+            RuleInput(
+                title=starter.title, body=starter.body, category=starter.category,
+                condition=to_text(parse(starter.condition)) if starter.condition else "",
+                action=starter.action, action_arg=starter.action_arg, grace_days=starter.grace_days,
+            ),
+            operator=operator, now=now, validate_condition=validate_condition,
+        )
+        new_ids.append(view.id)
     return new_ids

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from sqdesk.core.errors import ConflictError
+from sqdesk.core.errors import ConflictError, ValidationError
+from sqdesk.core.rules_store import RuleInput, create_rule, published_text, rule_history
 from sqdesk.core.workspace import Workspace
 from sqdesk.models import (
     Activity,
@@ -34,6 +35,7 @@ from sqdesk.rules.engine import (
     todo_list,
     undo_confirm,
 )
+from sqdesk.rules.lang import validate_condition
 from sqdesk.rules.templates import STARTER_RULES, install_starter_rules
 
 AS_OF = dt.date(2025, 6, 30)
@@ -131,6 +133,8 @@ def test_starter_rules_catch_exactly_the_planted_members(ws: Workspace) -> None:
         new = install_starter_rules(s, "测试员")
         assert len(new) == len(STARTER_RULES)
         assert install_starter_rules(s, "测试员") == []  # idempotent by title
+        assert [len(rule_history(s, rid)) for rid in new] == [1] * len(new)
+        assert "禁止在群内发广告" in published_text(s)
     before = counts(ws)
     with ws.read() as s:
         results = dry_run(s, AS_OF)
@@ -319,3 +323,10 @@ def test_cli_rules_check_prints_the_dry_run(ws: Workspace, capsys: pytest.Captur
     assert args.handler(args) == 0
     text = capsys.readouterr().out
     assert "30 天内违规 3 次清退" in text and "违规子" in text and "近30天违规 = 3" in text
+
+
+def test_the_rule_store_refuses_a_condition_with_the_place_of_the_mistake(ws: Workspace) -> None:
+    with ws.write() as s, pytest.raises(ValidationError) as info:
+        create_rule(s, RuleInput(title="不活跃", condition="inactive_days >= ", action="提醒"),
+                    operator="测试员", validate_condition=validate_condition)
+    assert str(info.value) == "「条件」列：第 1 行第 17 列：这里缺少一个数值"  # trailing blank trimmed by the store
