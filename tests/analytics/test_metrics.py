@@ -86,9 +86,9 @@ def test_filters_by_group_and_member(ws) -> None:
         assert part.row(mid) == full.row(mid)
     # Only the second group's members, and only the talk in that group.
     assert set(g2.member_ids) == {p.owner, p.admin, *range(p.backbone_silent + 1, p.backbone_silent + 4)}
-    assert g2.row(p.owner)["messages_30d"] == 40 and full.row(p.owner)["messages_30d"] == 40
-    assert g2.row(p.owner)["messages_90d"] == 120
-    assert g2.row(p.admin)["messages_90d"] == 24
+    assert g2.row(p.owner)["messages_30d"] == 48 and full.row(p.owner)["messages_30d"] == 48
+    assert g2.row(p.owner)["messages_90d"] == 144
+    assert g2.row(p.admin)["messages_90d"] == 0 and full.row(p.admin)["messages_90d"] == 30
 
 
 def test_evidence_rows_add_up_to_the_figures(ws) -> None:

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from sqdesk.models import Activity, Event, Group, Member, Membership, Registration, Tag, member_tags
@@ -98,6 +98,12 @@ class World:
             session.execute(insert(table_of(Tag)), [{"id": i + 1, "name": n} for i, n in enumerate(names)])
             tag_id = {n: i + 1 for i, n in enumerate(names)}
             session.execute(insert(member_tags), [{"member_id": m, "tag_id": tag_id[t]} for m, t in self.tags])
+        if session.get_bind().dialect.name == "postgresql":
+            # Ids were given explicitly: move the sequences past them for later inserts.
+            for table in ("groups", "members", "events", "tags"):
+                session.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+                ))
 
 
 def clear(session: Session) -> None:
@@ -154,11 +160,10 @@ def planted(seed: int = 1) -> Planted:
         w.act(busy, "发言", day, 3 + day.day % 4, group=g1, hour=21)
         if day <= D(2025, 5, 31):
             w.act(silent, "发言", day, 5, group=g1, hour=9)
-    # Group 2: owner 80% of the talk, three members 20% (in every month of the scope).
+    # Group 2: the owner says 80% of it, three members 20% (in every month of the scope).
     g2_members = [w.member(f"二群成员{i}", D(2024, 6, 1), groups=(g2,)) for i in range(3)]
     for month in range(1, 7):
-        w.act(owner, "发言", D(2025, month, 10), 40, group=g2, hour=10)
-        w.act(admin, "发言", D(2025, month, 11), 8, group=g2, hour=10)
+        w.act(owner, "发言", D(2025, month, 10), 48, group=g2, hour=10)
         for i, m in enumerate(g2_members):
             w.act(m, "发言", D(2025, month, 12 + i), 4, group=g2, hour=22)
     # Jan cohort: active in January and February only, then silent (and half of them leave).
@@ -195,6 +200,7 @@ def planted(seed: int = 1) -> Planted:
     for i, m in enumerate(regulars):
         w.register(talk, m, "已签到" if i < 4 else "缺席")
     w.register(talk, feb[6], "候补")
+    w.act(admin, "发言", D(2025, 6, 2), 30, group=g1, hour=10)
     w.register(talk, admin, "已签到")    # staff: left out of health figures by default
     # A 10-day 打卡 campaign in June: planted streaks.
     c_start, c_end = D(2025, 6, 1), D(2025, 6, 10)
@@ -213,6 +219,13 @@ def planted(seed: int = 1) -> Planted:
             w.act(m, "违规", D(2025, 6, 20), group=g1)
             w.act(m, "提醒", D(2025, 6, 29), group=g1)   # operator line: not participation
         w.tag(m, "设计" if i % 2 else "开发")
+    # Records that disagree with the log: a join date entered late (they talked before it),
+    # and a departure nobody dated (membership still open, status 已退出).
+    late = w.member("入群日期记晚了", D(2025, 4, 15), groups=(g1,))
+    w.act(late, "发言", D(2025, 2, 10), 3, group=g1)
+    w.act(late, "发言", D(2025, 5, 1), 3, group=g1)
+    gone = w.member("不辞而别", D(2024, 1, 1), groups=(g1,), status="已退出")
+    w.act(gone, "分享", D(2025, 3, 3), group=g1)
     return Planted(w, g1, g2, owner, admin, busy, silent, jan, feb, bad, bad_inv, good, good_inv, talk,
                    (c_start, c_end), streaks)
 
