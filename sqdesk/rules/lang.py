@@ -42,11 +42,14 @@ MAX_DEPTH = 60
 
 
 class ConditionError(UserError):
-    """A condition that cannot be read; ``line`` and ``col`` are 1-based."""
+    """A condition that cannot be read; ``line`` and ``col`` are 1-based, ``offset`` is
+    the 0-based character index into the text (for an editor to put its cursor there;
+    Qt counts UTF-16 units, so convert when the text holds characters beyond U+FFFF)."""
 
-    def __init__(self, message: str, line: int, col: int) -> None:
+    def __init__(self, message: str, line: int, col: int, offset: int | None = None) -> None:
         self.line = line
         self.col = col
+        self.offset = offset if offset is not None else col - 1
         self.detail = message
         super().__init__(message)
 
@@ -188,7 +191,7 @@ class _Source:
 
     def error(self, message: str, offset: int) -> ConditionError:
         line, col = self.where(offset)
-        return ConditionError(message, line, col)
+        return ConditionError(message, line, col, offset)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -362,7 +365,8 @@ class _Parser:
         return self.src.error(message, tok.offset)
 
     def error_at(self, message: str, pos: Pos) -> ConditionError:
-        return ConditionError(message, pos[0], pos[1])
+        offset = self.src.line_starts[pos[0] - 1] + pos[1] - 1
+        return ConditionError(message, pos[0], pos[1], offset)
 
     # grammar
     def parse(self) -> Cond:

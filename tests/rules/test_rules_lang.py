@@ -88,6 +88,8 @@ def test_errors_point_at_line_and_column(text: str, line: int, col: int, message
     assert (err.line, err.col) == (line, col), str(err)
     assert message in err.detail
     assert str(err).startswith(f"第 {line} 行第 {col} 列：")
+    lines = text.split("\n")
+    assert err.offset == sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
 
 
 def test_nesting_is_bounded_not_a_crash() -> None:
@@ -211,8 +213,11 @@ def test_random_text_never_crashes(text: str) -> None:
         lines = text.split("\n")
         assert err.line <= len(lines)
         assert err.col <= len(lines[err.line - 1]) + 1
+        assert err.offset == sum(len(x) + 1 for x in lines[: err.line - 1]) + err.col - 1
         return
     assert parse(to_text(cond)) == cond
+    mask = compile_condition(cond).mask(SMALL_TABLE)  # whatever parses also evaluates
+    assert len(mask) == len(SMALL_TABLE.member_ids)
 
 
 @given(leaves, leaves, leaves)
@@ -240,6 +245,14 @@ def test_aliases_are_unique_and_every_variable_has_one() -> None:
 class Table:
     member_ids: list[int]
     columns: dict[str, list[Any]] = field(default_factory=dict)
+
+
+SMALL_TABLE = Table(
+    [1, 2],
+    {name: ([3, None] if v.type == "number" else ["成员", None] if v.type == "text"
+            else [True, None] if v.type == "bool" else [["VIP"], None])
+     for name, v in MEMBER_VARIABLES.items()},
+)
 
 
 def _value_for(name: str, draw: st.DrawFn) -> Any:
