@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("batches", help="列出导入批次").set_defaults(command="batches")
     _add_workspace_args(sub.choices["batches"])
+
+    from sqdesk.rules.cli import add_rules_parser
+
+    add_rules_parser(sub)
     return parser
 
 
@@ -202,6 +206,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "undo-import": cmd_undo_import,
     "batches": cmd_batches,
+    "rules": lambda args: int(args.handler(args)),
 }
 
 

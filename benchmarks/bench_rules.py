@@ -1,7 +1,7 @@
 """Benchmark: evaluating the 群规 against computing the metrics they read.
 
-    python tests/rules/bench_rules.py                     # synthetic 100k-row metrics table only
-    python tests/rules/bench_rules.py --workspace W.sqdesk --as-of 2025-06-30
+    python benchmarks/bench_rules.py                     # synthetic 100k-row metrics table only
+    python benchmarks/bench_rules.py --workspace W.sqdesk --as-of 2025-06-30
                                                           # a real workspace (e.g. the one
                                                           # benchmarks/bench_analytics.py --keep builds);
                                                           # starter rules are installed if it has none
