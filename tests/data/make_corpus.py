@@ -186,7 +186,7 @@ def main() -> None:  # noqa: PLR0915 - one file per stanza reads best
     write("html_saved.xls", (
         "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\">\r\n<head><meta charset=\"utf-8\"></head>"
         "<body><table><tr><td>姓名</td><td>手机号</td></tr><tr><td>张三</td><td>13800138000</td></tr>"
-        "</table></body></html>\r\n").encode("utf-8"))
+        "</table></body></html>\r\n").encode())
     write("pdf_renamed.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     write("ole_garbage.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
     write("bad_encoding.csv", "姓名,手机号\r\n张三,138\r\n".encode() + b"\x80\xff\xfe\x81,1\r\n")
