@@ -24,7 +24,11 @@ _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ebef]")
 
 @lru_cache(maxsize=65536)
 def _char_pinyin(ch: str) -> str:
-    return pinyin(ch, style=Style.NORMAL, errors="ignore")[0][0] if _HAN.match(ch) else ""
+    if not _HAN.match(ch):
+        return ""
+    # pypinyin has no reading for some rare characters (𠮷): an empty result, not an error
+    readings = pinyin(ch, style=Style.NORMAL, errors="ignore")
+    return readings[0][0] if readings and readings[0] else ""
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:
@@ -235,4 +239,9 @@ def split_tags(value: object) -> list[str]:
 def search_blob(*parts: str | None) -> str:
     """The one lower-cased column member search scans (joined by a unit separator so a
     query never matches across two fields)."""
-    return "\x1f".join(unicodedata.normalize("NFKC", p).lower() for p in parts if p)
+    text = "\x1f".join(p for p in parts if p)
+    # NFKC only where it can change something (full-width forms, compatibility chars):
+    # most names are plain CJK/ASCII and skip the normaliser entirely.
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()

@@ -40,8 +40,6 @@ from sqdesk.core.text import (
     normalize_phone,
     normalize_wechat,
     parse_date,
-    pinyin_keys,
-    search_blob,
 )
 from sqdesk.io.tables import (
     TableSource,
@@ -997,7 +995,7 @@ def commit_roster_import(
         name, real, phone, wx, city = (
             v["display_name"], get("real_name", ""), get("phone"), get("wechat_id"), get("city", "")
         )
-        derived = _derived(name, real, phone, wx, city, [m[1] for m in memberships if m[1]], r.tags)
+        derived = derived_columns(name, real, phone, wx, city, [m[1] for m in memberships if m[1]], r.tags)
         member_rows.append((
             mid, name, real, phone, wx, get("gender", "未知"), city, get("industry", ""),
             get("company", ""), get("title", ""), get("intro", ""), to_date(get("joined_on")),
@@ -1074,36 +1072,6 @@ def _memberships(
         left = _at(r.group_left, i) if r.group_left else None
         out.append((g, nick, j, left))
     return out
-
-
-def _derived(
-    name: str, real: str, phone: str | None, wx: str | None, city: str,
-    nicknames: list[str], tags: list[str],
-) -> dict[str, str]:
-    try:
-        return derived_columns(name, real, phone, wx, city, nicknames, tags)
-    except IndexError:
-        # sqdesk.core.text._char_pinyin raises on a character pypinyin has no reading for
-        # (e.g. 𠮷 U+20BB7). Until that is fixed there: pinyin from the readable
-        # characters, search text from the name exactly as given.
-        full, initials = pinyin_keys(_readable(name))
-        parts: list[str | None] = [name, full, initials]
-        if real and real != name:
-            rfull, rinit = pinyin_keys(_readable(real))
-            parts += [real, rfull, rinit]
-        parts += [phone, wx, city, *nicknames, *("#" + t for t in tags)]
-        return {"name_pinyin": full, "name_initials": initials, "search_text": search_blob(*parts)}
-
-
-def _readable(text_: str) -> str:
-    out = []
-    for ch in text_:
-        try:
-            pinyin_keys(ch)
-        except IndexError:
-            continue
-        out.append(ch)
-    return "".join(out)
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -116,6 +116,7 @@ def test_pinyin_keys() -> None:
     assert pinyin_keys("曾小贤") == ("zengxiaoxian", "zxx")  # surname reading, not ceng
     assert pinyin_keys("Amy王🌸") == ("amywang", "amyw")
     assert pinyin_keys("") == ("", "")
+    assert pinyin_keys("𠮷野家") == ("yejia", "yj")  # no reading for 𠮷: skipped, not a crash
 
 
 def test_clean_text_keeps_emoji_and_rare_chars() -> None:
