@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from sqdesk.core import groups, roster
-from sqdesk.core.errors import BadFileError, UserError, ValidationError
+from sqdesk.core.errors import BadFileError, ConflictError, UserError, ValidationError
 from sqdesk.core.imports import ImportCancelled, undo_import
 from sqdesk.io.activity_import import (
     KIND_SYNONYMS,
@@ -322,3 +322,16 @@ def test_parse_value_refuses(bad: object) -> None:
     with pytest.raises(ValueError):
         parse_value(bad)
     assert math.isclose(parse_value(" １２条 "), 12.0) and parse_value("") == 1.0
+
+
+def test_member_deleted_between_preview_and_commit(ws: Any) -> None:
+    ids = _community(ws)
+    with ws.read() as s:
+        pv = preview_activity_import(s, CHAT)
+    with ws.write() as s:
+        roster.delete_member(s, ids["王芳"], operator="测试员")
+    with pytest.raises(ConflictError, match="重新预览"), ws.write() as s:
+        commit_activity_import(s, pv, operator="测试员")
+    assert _activities(ws) == []
+    with ws.read() as s:
+        assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
