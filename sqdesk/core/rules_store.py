@@ -11,12 +11,12 @@ Decisions worth knowing:
   published text and should not be evaluated. Its text stays in history.
 - Deleting a rule keeps its history. The rule is disabled, a final revision records
   the deletion moment (so ``rules_as_of`` after it leaves the rule out and before it
-  still shows it), and the row is hidden from ``list_rules``. Until the schema has a
-  ``deleted_at`` column the mark is a negative ``position`` (``-1 - old position``),
-  which also remembers where ``restore_rule`` should put it back.
+  still shows it), ``deleted_at`` is set and the row is hidden from ``list_rules``; it
+  keeps its old ``position`` so ``restore_rule`` can put it back there.
 - Order (``position``) is layout, not content: ``move_rule`` renumbers without a new
-  revision and without bumping ``version`` (an editor's save never carries position),
-  and ``rule_versions`` has no position column, so history is shown in today's order.
+  revision and without bumping ``version`` (an editor's save never carries position).
+  Each revision records the place the rule had when it was written; ``rules_as_of``
+  lists rules in today's order.
 """
 
 from __future__ import annotations
@@ -114,7 +114,11 @@ class RuleVersionView:
     enabled: bool
     valid_from: dt.datetime
     author: str
-    position: int  # the rule's current place (history does not record order)
+    position: int  # the rule's place when this revision was written
+    all_groups: bool = True
+    group_ids: tuple[int, ...] = ()
+    action_arg: str = ""
+    grace_days: int = 0
 
 
 # ---- validation ---------------------------------------------------------------------
@@ -168,12 +172,10 @@ def _validate(session: Session, data: RuleInput, validate_condition: ConditionCh
 
 # ---- positions --------------------------------------------------------------------
 
-def _decode(position: int) -> int:
-    return position if position >= 0 else -1 - position
-
-
 def _live_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Rule.id).where(Rule.position >= 0).order_by(Rule.position, Rule.id)))
+    return list(
+        session.scalars(select(Rule.id).where(Rule.deleted_at.is_(None)).order_by(Rule.position, Rule.id))
+    )
 
 
 def _renumber(session: Session, ordered: Sequence[int]) -> None:
@@ -202,10 +204,12 @@ def _write_version(session: Session, rule: Rule, author: str, now: dt.datetime |
     moment = now or dt.datetime.now()
     if last is not None and moment < last.valid_from:
         moment = last.valid_from  # clocks of two operators may disagree; history stays ordered
+    group_ids = sorted(session.scalars(select(rule_groups.c.group_id).where(rule_groups.c.rule_id == rule.id)))
     session.execute(insert(RuleVersion).values(
         rule_id=rule.id, revision=(last.revision + 1) if last else 1, title=rule.title, body=rule.body,
-        category=rule.category, condition=rule.condition, action=rule.action, enabled=rule.enabled,
-        valid_from=moment, author=author,
+        category=rule.category, condition=rule.condition, action=rule.action, action_arg=rule.action_arg,
+        grace_days=rule.grace_days, all_groups=rule.all_groups, group_ids=group_ids, position=rule.position,
+        enabled=rule.enabled, valid_from=moment, author=author,
     ))
 
 
@@ -250,7 +254,7 @@ def update_rule(
 ) -> RuleView:
     """Save an edit. Any change writes revision + 1, in force from ``now``."""
     rule = _rule(session, rule_id)
-    if rule.position < 0:
+    if rule.deleted_at is not None:
         raise NotFoundError(f"群规「{rule.title}」已删除")
     if expected_version is not None and rule.version != expected_version:
         raise ConflictError(f"群规「{rule.title}」已被其他人修改，请刷新后再编辑")
@@ -299,7 +303,7 @@ def delete_rule(
 ) -> None:
     """Withdraw a rule from ``now`` on, keeping its history (see the module notes)."""
     rule = _rule(session, rule_id)
-    if rule.position < 0:
+    if rule.deleted_at is not None:
         raise NotFoundError(f"群规「{rule.title}」已删除")
     if expected_version is not None and rule.version != expected_version:
         raise ConflictError(f"群规「{rule.title}」已被其他人修改，请刷新后再删除")
@@ -307,12 +311,14 @@ def delete_rule(
     rule.enabled = False
     session.flush()
     _write_version(session, rule, operator, now)
-    _renumber(session, [r for r in _live_ids(session) if r != rule_id])
+    moment = session.scalar(select(func.max(RuleVersion.valid_from)).where(RuleVersion.rule_id == rule_id))
     session.execute(
-        update(Rule).where(Rule.id == rule_id).values(position=-1 - position)
+        update(Rule).where(Rule.id == rule_id).values(deleted_at=moment)
         .execution_options(synchronize_session=False)
     )
     session.expire_all()
+    # the deleted row keeps its old position (for restore); the live ones close the gap
+    _renumber(session, _live_ids(session))
     audit.record(session, operator, "delete", "rule", rule_id,
                  before={"title": rule.title, "enabled": was_enabled, "position": position})
 
@@ -322,18 +328,21 @@ def restore_rule(
 ) -> RuleView:
     """Undo a delete: back in its old place, enabled as it was, from ``now`` on."""
     rule = _rule(session, rule_id)
-    if rule.position >= 0:
+    if rule.deleted_at is None:
         raise ConflictError(f"群规「{rule.title}」没有被删除")
     versions = session.scalars(
         select(RuleVersion.enabled).where(RuleVersion.rule_id == rule_id)
         .order_by(RuleVersion.revision.desc()).limit(2)
     ).all()
     rule.enabled = bool(versions[1]) if len(versions) > 1 else True
+    old_position = rule.position
+    rule.deleted_at = None
     session.flush()
-    _write_version(session, rule, operator, now)
-    order = _live_ids(session)
-    order.insert(min(_decode(rule.position), len(order)), rule_id)
+    order = [r for r in _live_ids(session) if r != rule_id]
+    order.insert(min(old_position, len(order)), rule_id)
     _renumber(session, order)
+    session.refresh(rule)
+    _write_version(session, rule, operator, now)
     audit.record(session, operator, "restore", "rule", rule_id)
     return get_rule(session, rule_id)
 
@@ -342,7 +351,7 @@ def move_rule(session: Session, rule_id: int, new_position: int, operator: str =
     """Put a rule at ``new_position`` (0-based, clamped) among the live rules; returns
     the rules in their new order."""
     rule = _rule(session, rule_id)
-    if rule.position < 0:
+    if rule.deleted_at is not None:
         raise NotFoundError(f"群规「{rule.title}」已删除")
     order = [r for r in _live_ids(session) if r != rule_id]
     target = max(0, min(int(new_position), len(order)))
@@ -391,7 +400,7 @@ def _views(session: Session, rules: Sequence[Rule]) -> list[RuleView]:
             all_groups=r.all_groups, group_ids=tuple(g for g, _ in groups[r.id]),
             group_names=tuple(n for _, n in groups[r.id]), condition=r.condition, action=r.action,
             action_arg=r.action_arg, grace_days=r.grace_days, enabled=r.enabled,
-            position=_decode(r.position), deleted=r.position < 0, revision=rev, changed_at=at, changed_by=who,
+            position=r.position, deleted=r.deleted_at is not None, revision=rev, changed_at=at, changed_by=who,
         ))
     return out
 
@@ -407,7 +416,7 @@ def list_rules(
     session: Session, *, category: str | None = None, include_disabled: bool = True
 ) -> list[RuleView]:
     """The rule set in the editor's order (deleted rules left out)."""
-    stmt = select(Rule).where(Rule.position >= 0).order_by(Rule.position, Rule.id)
+    stmt = select(Rule).where(Rule.deleted_at.is_(None)).order_by(Rule.position, Rule.id)
     if category:
         stmt = stmt.where(Rule.category == category)
     if not include_disabled:
@@ -416,9 +425,9 @@ def list_rules(
 
 
 def rule_history(session: Session, rule_id: int) -> list[RuleVersionView]:
-    rule = _rule(session, rule_id)
+    _rule(session, rule_id)
     return [
-        _version_view(v, rule.position)
+        _version_view(v, v.position)
         for v in session.scalars(
             select(RuleVersion).where(RuleVersion.rule_id == rule_id).order_by(RuleVersion.revision)
         )
@@ -429,7 +438,8 @@ def _version_view(v: RuleVersion, position: int) -> RuleVersionView:
     return RuleVersionView(
         rule_id=v.rule_id, revision=v.revision, title=v.title, body=v.body, category=v.category,
         condition=v.condition, action=v.action, enabled=v.enabled, valid_from=v.valid_from,
-        author=v.author, position=_decode(position),
+        author=v.author, position=position, all_groups=v.all_groups, group_ids=tuple(v.group_ids or ()),
+        action_arg=v.action_arg, grace_days=v.grace_days,
     )
 
 

@@ -16,7 +16,7 @@ class Activity(Versioned, Base):
         Index("ix_activities_member_time", "member_id", "occurred_at"),
         Index("ix_activities_time", "occurred_at"),
         Index("ix_activities_group_time", "group_id", "occurred_at"),
-        Index("ix_activities_batch", "batch_id"),
+        Index("ix_activities_batch_time", "batch_id", "occurred_at"),
     )
 
     id: Mapped[intpk]

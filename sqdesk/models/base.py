@@ -27,8 +27,13 @@ str20 = Annotated[str, mapped_column(String(20))]
 str64 = Annotated[str, mapped_column(String(64))]
 str200 = Annotated[str, mapped_column(String(200))]
 text_ = Annotated[str, mapped_column(Text)]
+# Local wall-clock time like every other timestamp here (SQLite's CURRENT_TIMESTAMP is
+# UTC); the server default only serves raw bulk inserts that leave the column out.
 created_ts = Annotated[
-    dt.datetime, mapped_column(DateTime, server_default=func.current_timestamp(), nullable=False)
+    dt.datetime,
+    mapped_column(
+        DateTime, default=dt.datetime.now, server_default=func.current_timestamp(), nullable=False
+    ),
 ]
 
 

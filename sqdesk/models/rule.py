@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     DateTime,
@@ -12,6 +13,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +44,7 @@ class Rule(Versioned, Base):
     grace_days: Mapped[int] = mapped_column(Integer, default=0)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class RuleVersion(Base):
@@ -57,6 +61,11 @@ class RuleVersion(Base):
     category: Mapped[str] = mapped_column(String(10))
     condition: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(String(10), default="")
+    action_arg: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    grace_days: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    all_groups: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    group_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     valid_from: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     author: Mapped[str] = mapped_column(String(50), default="")

@@ -161,3 +161,26 @@ def test_validation_and_condition_hook(ws) -> None:
         wider.all_groups = True
         changed = rs.save_rule(s, rule.id, wider, expected_version=rule.version, now=T2, operator="群主")
     assert changed.revision == 2 and changed.group_ids == () and changed.all_groups and changed.changed_by == "群主"
+
+
+def test_history_records_scope_action_details_and_deleted_mark(ws) -> None:
+    t0 = dt.datetime(2025, 1, 1, 9)
+    with ws.write() as s:
+        g = groups.create_group(s, "杭州一群")
+        rule = rs.create_rule(s, RuleInput("潜水提醒", "30 天未发言会收到提醒", "清退",
+                                           condition="inactive_days >= 30", action="提醒"), now=t0)
+        rs.update_rule(s, rule.id, RuleInput("潜水提醒", "30 天未发言会收到提醒", "清退", all_groups=False,
+                                             group_ids=[g.id], condition="inactive_days >= 30",
+                                             action="打标签", action_arg="潜水", grace_days=5),
+                       now=t0 + dt.timedelta(days=1))
+        rs.delete_rule(s, rule.id, now=t0 + dt.timedelta(days=2))
+    with ws.read() as s:
+        hist = rs.rule_history(s, rule.id)
+        assert [(h.all_groups, h.group_ids, h.action_arg, h.grace_days) for h in hist] == [
+            (True, (), "", 0), (False, (g.id,), "潜水", 5), (False, (g.id,), "潜水", 5)]
+        assert rs.get_rule(s, rule.id).deleted and rs.list_rules(s) == []
+        assert [v.title for v in rs.rules_as_of(s, t0 + dt.timedelta(days=1, hours=1))] == ["潜水提醒"]
+        assert rs.rules_as_of(s, t0 + dt.timedelta(days=3)) == []
+    with ws.write() as s:
+        back = rs.restore_rule(s, rule.id, now=t0 + dt.timedelta(days=4))
+    assert not back.deleted and back.enabled and back.position == 0

@@ -74,3 +74,37 @@ def test_not_a_workspace_is_refused(tmp_path: Path) -> None:
     assert bogus.read_text(encoding="utf-8") == "这不是数据库"
     with pytest.raises(UserError, match="文件夹"):
         open_workspace(tmp_path)
+
+
+def test_old_workspace_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    from sqdesk.db.engine import make_engine, sqlite_url
+    from sqdesk.db.migrate import _run
+
+    path = tmp_path / "old.sqdesk"
+    engine = make_engine(sqlite_url(path))
+    _run(engine, "upgrade", "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO rules (title, body, category, all_groups, condition, action, action_arg,"
+            " grace_days, enabled, position, version) VALUES"
+            " ('30天未发言提醒', '请多交流', '清退', 1, 'inactive_days >= 30', '提醒', '', 7, 1, 3, 1)"))
+        conn.execute(text(
+            "INSERT INTO rule_versions (rule_id, revision, title, body, category, condition, action,"
+            " enabled, valid_from, author) VALUES (1, 1, '30天未发言提醒', '请多交流', '清退',"
+            " 'inactive_days >= 30', '提醒', 1, '2025-01-01 00:00:00', '老王')"))
+    engine.dispose()
+
+    ws = open_workspace(path)
+    try:
+        assert current_revision(ws.engine) == head_revision()
+        assert ws.backup_made is not None and ws.backup_made.exists()
+        backup = sqlite3.connect(str(ws.backup_made))
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert backup.execute("SELECT count(*) FROM rules").fetchone() == (1,)
+        backup.close()
+        with ws.read() as s:
+            row = s.execute(text(
+                "SELECT grace_days, position, all_groups, group_ids FROM rule_versions")).one()
+        assert (row[0], row[1], bool(row[2])) == (7, 3, True)
+    finally:
+        ws.close()
