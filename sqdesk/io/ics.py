@@ -69,7 +69,7 @@ def _select_ids(
 def _rrule(rule: str, tz: dt.tzinfo) -> vRecur:
     """Our canonical RRULE with UNTIL turned into UTC, as RFC 5545 requires when DTSTART
     carries a TZID."""
-    recur = vRecur.from_ical(rule)
+    recur: vRecur = vRecur.from_ical(rule)
     until = recur.get("UNTIL")
     if until:
         value = until[0]
