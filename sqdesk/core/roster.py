@@ -606,6 +606,15 @@ def search_member_ids(
     descending: bool = False,
     limit: int | None = None,
 ) -> list[int]:
+    """Ids of the members matching ``query`` (every term a substring of the member's
+    search text) and the filter, in ``ORDER BY order_by [DESC], id`` order. Readers of a
+    SQLite workspace are served by the in-memory index (member_index); writers and
+    PostgreSQL by the same semantics in SQL."""
+    from sqdesk.core.member_index import cached_index, search_ids
+
+    index = cached_index(session)
+    if index is not None:
+        return search_ids(index, query, flt, order_by, descending, limit)
     col = SORTABLE[order_by]
     stmt = select(Member.id).where(and_(True, *search_conditions(query), *filter_conditions(session, flt)))
     stmt = stmt.order_by(col.desc() if descending else col, Member.id)

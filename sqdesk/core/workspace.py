@@ -70,6 +70,7 @@ class Workspace:
         """One unit of work: commits when the block ends, rolls back on any exception."""
         try:
             with self._writer() as session, session.begin():
+                session.info["writer"] = True
                 yield session
         except OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -77,6 +78,10 @@ class Workspace:
             raise
 
     def close(self) -> None:
+        if self.path is not None:
+            from sqdesk.core.member_index import forget
+
+            forget(str(self.path))
         self.engine.dispose()
 
 
