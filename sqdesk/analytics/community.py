@@ -293,18 +293,14 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     diff = [0] * (nb + 1)
     intervals = member_intervals(session, scope)
     for mid, iv in intervals.items():
-        if iv.join is None or iv.join <= scope.start:
-            lo = 0
-        elif iv.join <= scope.end:
-            lo = _bucket_of_date(scope, unit, iv.join)
+        # The recorded interval clipped to the scope (empty for an undated departure or
+        # a leave date before the join date), in periods.
+        lo_d = max(iv.join or scope.start, scope.start)
+        hi_d = scope.end if not iv.departed else (min(iv.leave, scope.end) if iv.leave else None)
+        if hi_d is not None and lo_d <= hi_d:
+            lo, hi = _bucket_of_date(scope, unit, lo_d), _bucket_of_date(scope, unit, hi_d)
         else:
-            lo = nb
-        if iv.departed and iv.leave is None:
-            hi = -1  # undated departure: present only where their activity shows them
-        elif iv.leave is None:
-            hi = nb - 1
-        else:
-            hi = -1 if iv.leave < scope.start else _bucket_of_date(scope, unit, min(iv.leave, scope.end))
+            lo, hi = nb, -1
         if mid in first_b:
             if lo > hi:
                 lo, hi = first_b[mid], last_b[mid]
