@@ -571,6 +571,8 @@ class _Sink:
 class _Builder:
     def __init__(self, members: int, seed: int, until: dt.date) -> None:
         self.n = members
+        # Staff of a very small community talk less than a full-time 群主 of 300+ members.
+        self.small = min(1.0, math.sqrt(members / 300))
         self.rng = random.Random(seed)
         self.until = until
         self.start = until - dt.timedelta(days=DAYS - 1)
@@ -611,7 +613,7 @@ class _Builder:
         rng, n = self.rng, self.n
         # Join days: a founding team in the first three weeks, then growth (4x over two
         # years) with a few 裂变 bursts, plus the 训练营 cohort in one fortnight.
-        cohort_size = max(12, round(n * 0.03))
+        cohort_size = max(8, round(n * 0.03))
         self.cohort_day = self.day_of(_first_of_month(self.start + dt.timedelta(days=DAYS - 300)))
         seeds = max(5, n // 100)
         weights = [math.exp(math.log(4) * d / DAYS) * (1.15 if d % 7 in (5, 6) else 1.0) for d in range(DAYS)]
@@ -708,10 +710,13 @@ class _Builder:
             and 150 < p.join < DAYS - 330
         ]
         x = rng.choice(cand)
-        after = [
+        later = [
             p for p in self.people
-            if p.role == "成员" and not p.cohort and x.join < p.join <= x.join + 200 and p.status != "已清退"
+            if p.role == "成员" and not p.cohort and x.join < p.join <= DAYS - 60 and p.status != "已清退"
         ]
+        after = [p for p in later if p.join <= x.join + 200]  # brought in over a few months
+        if len(after) < k:
+            after = later
         invitees = sorted(rng.sample(after, min(k, len(after))), key=lambda p: p.idx)
         for p in invitees:
             p.inviter = x.idx
@@ -859,8 +864,7 @@ class _Builder:
         rng = self.rng
         name = p.real_name or p.display_name
         skills = list(p.industry.skills)
-        s1 = rng.choice(skills)
-        s2 = rng.choice(skills)
+        s1, s2 = rng.sample(skills, 2) if len(skills) > 1 else (skills[0], skills[0])
         years = rng.randint(1, 15)
         company = p.company or "自由职业"
         want = rng.choice(WANTS)
@@ -1029,9 +1033,11 @@ class _Builder:
         n_up = min(40, 6 + self.n // 5000)
         for _ in range(n_up):
             plans.append((DAYS + rng.randint(0, 35), self.weighted(kinds)))
+        # One meetup next week is already full, with people on the waitlist.
+        plans.append((DAYS + rng.randint(3, 9), "线下见面会*"))
         plans.sort()
         for day, kind in plans:
-            self._event(day, kind, regs, acts)
+            self._event(day, kind.rstrip("*"), regs, acts, full=kind.endswith("*"))
         for k, day in enumerate(range(60, DAYS - 25, 75)):
             self._campaign(k, day, regs, acts)
         self._weekly_series()
@@ -1061,7 +1067,9 @@ class _Builder:
                         seen.setdefault(p.idx, p)
         return list(seen.values())
 
-    def _event(self, day: int, kind: str, regs: list[tuple[Any, ...]], acts: list[_Act]) -> None:
+    def _event(
+        self, day: int, kind: str, regs: list[tuple[Any, ...]], acts: list[_Act], *, full: bool = False
+    ) -> None:
         rng = self.rng
         weekday = self.dates[day].weekday()
         topic = rng.choice(TOPICS)
@@ -1070,7 +1078,7 @@ class _Builder:
         if kind == "线下见面会":
             while self.dates[day].weekday() < 5 and rng.random() < 0.8 and day + 1 < len(self.dates) - 1:
                 day += 1
-            city = self.weighted(CITIES[:8])
+            city = self.weighted(CITIES[:4] if full else CITIES[:8])
             hour, minute, hours = (14, 0, 3.0) if self.dates[day].weekday() >= 5 else (19, 0, 2.5)
             capacity = rng.choice((20, 30, 40, 60, 80))
             district = rng.choice(DISTRICTS.get(city, ("市中心",)))
@@ -1115,7 +1123,7 @@ class _Builder:
             ev.status = "已取消" if cancelled else "已结束"
             self.event_days[day] = self.event_days.get(day, 1.0) * 1.25
             self.event_days[day + 1] = self.event_days.get(day + 1, 1.0) * 1.1
-        announce = day - rng.randint(7, 21)
+        announce = min(day - rng.randint(10, 14), DAYS - 4) if full else day - rng.randint(7, 21)
         if announce > DAYS - 1:
             ev.status = "筹备"
             return
@@ -1131,6 +1139,9 @@ class _Builder:
         if not past:
             rate *= (DAYS - 1 - announce + 1) / max(1, day - announce)  # still open for sign-ups
         wanted = round(len(pool) * rate)
+        if full and capacity is not None:
+            capacity = ev.capacity = min(capacity, max(4, len(pool) // 2))
+            wanted = min(len(pool), capacity + rng.randint(4, 9))
         chosen = _weighted_sample(rng, pool, [EVENT_WEIGHT[p.cls] for p in pool], wanted)
         last_day = day if past else DAYS - 1
         signups: list[tuple[dt.datetime, _Person]] = []
@@ -1251,6 +1262,7 @@ class _Builder:
         total = round(self.n * 0.1)
         weights = [(5.0, 3.0, 1.0, 0.3)[p.cls] for p in people]
         posters = rng.choices(people, weights, k=total)
+        kw_picks: dict[str, _Pick[str]] = {}
         items: list[dict[str, Any]] = []
         for p in posters:
             end = min(p.end, DAYS)
@@ -1260,14 +1272,19 @@ class _Builder:
             cat = self.weighted(SD_WEIGHTS)
             kws, offers, needs = SD[cat]
             kind = "供给" if rng.random() < 0.55 else "需求"
-            kw = rng.choice(kws)
+            # Keywords are Zipf-like within a category: a few ("小程序开发", "外包") come up
+            # again and again, on both sides, which is what makes matching worth doing.
+            kw_pick = kw_picks.setdefault(cat, _Pick((k, 1 / (i + 1)) for i, k in enumerate(kws)))
+            kw = kw_pick(rng)
             template = rng.choice(offers if kind == "供给" else needs)
             body = template.format(kw=kw, city=p.city, n=rng.randint(2, 12),
                                    budget=rng.choice(("3000", "5000", "1万", "2万", "15-25K", "面议")))
-            extra = [k for k in rng.sample(kws, 2) if k != kw][: rng.randint(0, 1)]
-            if kind == "供给" and rng.random() < 0.4:
-                extra.append(rng.choice(p.industry.skills))
-            keywords = "、".join(dict.fromkeys([kw, *extra]))
+            words = [kw]
+            second = kw_pick(rng)
+            if second != kw and rng.random() < 0.3:
+                words.append(second)
+                body += f"{'也能' if kind == '供给' else '也在找'}{second}相关的，可以一起聊。"
+            keywords = "、".join(words)
             age = DAYS - 1 - day
             expires = day + rng.choice((30, 60, 90)) if rng.random() < 0.7 else None
             if age > 60:
@@ -1500,7 +1517,7 @@ class _Builder:
         days: dict[int, float] = {}
         if cls >= LURKER and rng.random() < 0.55:
             days[start] = float(rng.randint(1, 2))  # "大家好，我是…"
-        rate = TALK_RATE[cls] * (1.3 if p.role == "管理员" else 1.0) * TALK_SCALE
+        rate = TALK_RATE[cls] * (1.3 * self.small if p.role == "管理员" else 1.0) * TALK_SCALE
         if p.cohort:
             rate = max(rate, 0.12)
         if rate > 0:
@@ -1555,16 +1572,16 @@ class _Builder:
     def _founder_talk(self, p: _Person, out: list[_Act]) -> None:
         rng = self.rng
         n_main = len(self.mains)
-        per_group = min(0.35, 4 / n_main)
+        per_group = min(0.35, 4 / n_main) * self.small
         for d in range(DAYS):
             busy = self.day_weights[d]
             for g in self.paid_groups:  # the broadcast: daily industry news, few replies
-                if g.created <= d and rng.random() < 0.85:
+                if g.created <= d and rng.random() < 0.75 * self.small:
                     out.append((p.id, g.id, "发言", self.moment(d), float(int(rng.lognormvariate(2.4, 0.5)) + 1), ""))
             for g in self.mains:
                 if g.created <= d and rng.random() < per_group * busy:
                     out.append((p.id, g.id, "发言", self.moment(d), float(int(rng.lognormvariate(1.8, 0.8)) + 1), ""))
-            if rng.random() < 0.5:
+            if rng.random() < 0.3 * self.small:
                 out.append((p.id, self.core_group.id, "发言", self.moment(d), float(int(rng.lognormvariate(1.5, 0.7)) + 1), ""))
 
 
