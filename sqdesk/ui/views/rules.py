@@ -1,0 +1,896 @@
+"""群规 — the rule set: the ordered list, the editor with a live dry run of the edited
+condition, the to-do list that acts, each rule's history, and the published text as
+of any date.
+
+Who a condition catches is computed from the per-member metrics
+(``analytics.metrics.compute_member_metrics``), which takes seconds over 100,000
+members; the view computes them once on the DB worker and keeps the
+``MetricsTable`` until ``ctx.changed`` says members, activity, events, groups or
+imports changed. Dry runs of the edited condition and the to-do list then cost a
+column scan. Every edit — save, delete, reorder, enable, install the starter rules,
+confirm to-dos — is an undoable command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sqdesk.core.rules_store import RuleVersionView, RuleView
+from sqdesk.ui.dialogs.rule_dialog import RuleEditor
+from sqdesk.ui.i18n import vocab
+from sqdesk.ui.itemmodels.rules_model import RuleColumn, RulesTableModel
+from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from sqdesk.analytics.metrics import ActivityEvidence, MetricsTable
+    from sqdesk.rules.engine import TodoItem
+    from sqdesk.ui.context import AppContext
+    from sqdesk.ui.tasks import TaskHandle
+
+PREVIEW_LIMIT = 200
+PREVIEW_DEBOUNCE_MS = 500
+METRIC_KINDS = frozenset({"members", "activity", "events", "groups", "imports", "workspace"})
+
+
+# ---- the dry run of an edited condition (plain data, computed on the worker) -------------------
+
+@dataclass(frozen=True)
+class PreviewMember:
+    member_id: int
+    display_name: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ConditionPreview:
+    condition: str
+    variables: tuple[str, ...]
+    count: int
+    members: tuple[PreviewMember, ...]
+    as_of: dt.date
+
+
+def preview_condition(
+    session: Session,
+    table: MetricsTable,
+    condition: str,
+    group_names: Sequence[str] | None = None,
+    *,
+    limit: int = PREVIEW_LIMIT,
+) -> ConditionPreview:
+    """Who ``condition`` catches now, as ``engine.dry_run`` would judge a saved rule
+    with it: members 在群 unless the condition mentions ``status``; with
+    ``group_names`` only members currently in one of those groups. Names and values
+    for the first ``limit``."""
+    from sqdesk.core.roster import member_rows
+    from sqdesk.rules.engine import ACTIVE_STATUS
+    from sqdesk.rules.evaluate import compile_condition
+
+    compiled = compile_condition(condition)
+    cols = table.columns
+    mask = compiled.mask(table)
+    if "status" not in compiled.variables:
+        mask = [m and s == ACTIVE_STATUS for m, s in zip(mask, cols["status"], strict=True)]
+    if group_names is not None:
+        wanted = frozenset(group_names)
+        mask = [m and g is not None and not wanted.isdisjoint(g)  # type: ignore[arg-type]
+                for m, g in zip(mask, cols["groups"], strict=True)]
+    rows = [i for i, hit in enumerate(mask) if hit]
+    shown = rows[:limit]
+    names = {r.id: r.display_name for r in member_rows(session, [table.member_ids[i] for i in shown])}
+    members = tuple(
+        PreviewMember(table.member_ids[i], names.get(table.member_ids[i], ""),
+                      {v: cols[v][i] for v in compiled.variables})
+        for i in shown
+    )
+    return ConditionPreview(condition, compiled.variables, len(rows), members, table.as_of)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "、".join(str(v) for v in value) or "—"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.1f}"
+    return str(value)
+
+
+def revision_text(v: RuleVersionView) -> list[str]:
+    """A revision as the lines a diff compares."""
+    return [
+        f"标题：{v.title}", f"类别：{v.category}", f"启用：{'是' if v.enabled else '否'}",
+        f"条件：{v.condition or '（无）'}", f"处理动作：{v.action or '（无）'}", "正文：",
+        *(v.body.splitlines() or [""]),
+    ]
+
+
+class RulesView(QWidget):
+    """The 群规 screen."""
+
+    rules_loaded = Signal(int)
+    preview_shown = Signal(int)  # members caught
+    todo_loaded = Signal(int)
+    history_loaded = Signal(int)
+    published_loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.title = self.tr("群规")
+        self._metrics: MetricsTable | None = None
+        self._metrics_gen = 0
+        self._metrics_loading = False
+        self._metrics_waiters: list[Callable[[MetricsTable], None]] = []
+        self.metrics_computed = 0  # how many times the metrics were computed (tests read it)
+        self._preview_gen = 0
+        self._todo_gen = 0
+        self._todo_stale = True
+        self._history_gen = 0
+        self._pending_select: int | None = None
+        self._groups: list[tuple[int, str]] = []
+        self.preview: ConditionPreview | None = None
+        self.model = RulesTableModel(self)
+        self.preview_model = StaticTableModel([self.tr("成员")], self)
+        self.evidence_model = StaticTableModel(
+            [self.tr("指标"), self.tr("时间"), self.tr("类型"), self.tr("数值"), self.tr("备注")], self)
+        self.todo_model = StaticTableModel(
+            [self.tr("群规"), self.tr("成员"), self.tr("动作"), self.tr("阶段"), self.tr("到期"), self.tr("依据")], self)
+        self.history_model = StaticTableModel(
+            [self.tr("版本"), self.tr("生效时间"), self.tr("修改人"), self.tr("标题"), self.tr("启用"),
+             self.tr("条件"), self.tr("动作")], self)
+        self._build()
+        self._make_actions()
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DEBOUNCE_MS)
+        self._preview_timer.timeout.connect(self.run_preview)
+
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._current_changed())
+        self.model.enabledToggled.connect(self.set_enabled)
+        self.model.moveRequested.connect(self.move_rule_to)
+        self.editor.saved.connect(self._rule_saved)
+        self.editor.condition.conditionReady.connect(lambda _t: self._preview_timer.start())
+        self.editor.condition.validityChanged.connect(lambda ok: None if ok else self._clear_preview())
+        self.editor.scope_all.toggled.connect(lambda _c: self._preview_timer.start())
+        self.editor.groups.itemChanged.connect(lambda _i: self._preview_timer.start())
+        self.preview_table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_evidence())
+        self.todo_table.selectionModel().selectionChanged.connect(lambda *_a: self._todo_selection_changed())
+        self.history_table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_diff())
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+        self.published_date.dateChanged.connect(lambda _d: self.load_published())
+        ctx.changed.connect(self._on_changed)
+        self._update_buttons()
+        self._clear_preview()
+        if ctx.has_workspace:
+            self.reload()
+
+    # ---- construction -------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 8, 4)
+        lay.setSpacing(6)
+        self.actions_bar = QToolBar(self)
+        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        lay.addWidget(self.actions_bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        lay.addWidget(self.splitter, 1)
+
+        left = QWidget(self.splitter)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView(left)
+        self.table.setObjectName("rules_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setDragEnabled(True)
+        self.table.setAcceptDrops(True)
+        self.table.setDropIndicatorShown(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        hh = self.table.horizontalHeader()
+        hh.setHighlightSections(False)
+        hh.setStretchLastSection(False)
+        char = self.fontMetrics().averageCharWidth()
+        for col, chars in ((RuleColumn.NUMBER, 3), (RuleColumn.ENABLED, 4), (RuleColumn.CATEGORY, 5),
+                           (RuleColumn.ACTION, 9), (RuleColumn.SCOPE, 9)):
+            hh.resizeSection(col, chars * char + 18)
+        hh.setSectionResizeMode(RuleColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        ll.addWidget(self.table, 1)
+        self.empty_box = QWidget(left)
+        eb = QVBoxLayout(self.empty_box)
+        self.empty_label = QLabel(self.tr(
+            "还没有群规。可以先安装推荐群规（新成员自我介绍、30/60 天未发言、违规清退、禁止广告、"
+            "升为骨干、续费提醒），再按自己的社群修改。"), self.empty_box)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #334155;")
+        self.install_button = QPushButton(self.tr("安装推荐群规"), self.empty_box)
+        self.install_button.setObjectName("install_starter")
+        self.install_button.clicked.connect(self.install_starter_rules)
+        eb.addWidget(self.empty_label)
+        eb.addWidget(self.install_button, 0, Qt.AlignmentFlag.AlignLeft)
+        ll.addWidget(self.empty_box)
+        move = QHBoxLayout()
+        self.up_button = QPushButton(self.tr("上移"), left)
+        self.up_button.setObjectName("rule_up")
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button = QPushButton(self.tr("下移"), left)
+        self.down_button.setObjectName("rule_down")
+        self.down_button.clicked.connect(lambda: self.move_current(1))
+        hint = QLabel(self.tr("也可以拖动调整顺序"), left)
+        hint.setStyleSheet("color: #64748b;")
+        move.addWidget(self.up_button)
+        move.addWidget(self.down_button)
+        move.addWidget(hint)
+        move.addStretch(1)
+        ll.addLayout(move)
+        left.setMinimumWidth(char * 50)
+
+        self.tabs = QTabWidget(self.splitter)
+        self.tabs.setObjectName("rules_tabs")
+        self.tabs.setDocumentMode(True)
+        # editor + dry run
+        edit_page = QSplitter(Qt.Orientation.Vertical, self.tabs)
+        scroll = QScrollArea(edit_page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.editor = RuleEditor(self.ctx, scroll)
+        scroll.setWidget(self.editor)
+        edit_page.addWidget(scroll)
+        dry = QWidget(edit_page)
+        dl = QVBoxLayout(dry)
+        dl.setContentsMargins(0, 4, 0, 0)
+        head = QHBoxLayout()
+        self.preview_label = QLabel(dry)
+        self.preview_label.setObjectName("preview_label")
+        self.preview_label.setWordWrap(True)
+        self.preview_progress = QProgressBar(dry)
+        self.preview_progress.setRange(0, 0)
+        self.preview_progress.setMaximumWidth(char * 20)
+        self.preview_progress.setVisible(False)
+        self.preview_button = QPushButton(self.tr("试运行"), dry)
+        self.preview_button.setObjectName("run_preview")
+        self.preview_button.setToolTip(self.tr("用编辑中的条件查一遍：现在会命中哪些成员（不做任何改动）"))
+        self.preview_button.clicked.connect(self.run_preview)
+        head.addWidget(self.preview_label, 1)
+        head.addWidget(self.preview_progress)
+        head.addWidget(self.preview_button)
+        dl.addLayout(head)
+        pv = QSplitter(Qt.Orientation.Horizontal, dry)
+        self.preview_table = self._table(pv, self.preview_model, "preview_table")
+        self.evidence_table = self._table(pv, self.evidence_model, "evidence_table")
+        pv.addWidget(self.preview_table)
+        pv.addWidget(self.evidence_table)
+        pv.setStretchFactor(0, 3)
+        pv.setStretchFactor(1, 2)
+        dl.addWidget(pv, 1)
+        edit_page.addWidget(dry)
+        edit_page.setStretchFactor(0, 1)
+        edit_page.setStretchFactor(1, 1)
+        self.tabs.addTab(edit_page, self.tr("编辑与试运行"))
+        # to-do
+        todo = QWidget(self.tabs)
+        tl = QVBoxLayout(todo)
+        th = QHBoxLayout()
+        self.todo_label = QLabel(todo)
+        self.todo_label.setObjectName("todo_label")
+        self.todo_progress = QProgressBar(todo)
+        self.todo_progress.setRange(0, 0)
+        self.todo_progress.setMaximumWidth(char * 20)
+        self.todo_progress.setVisible(False)
+        self.confirm_button = QPushButton(self.tr("确认所选"), todo)
+        self.confirm_button.setObjectName("confirm_selected")
+        self.confirm_button.setToolTip(self.tr("执行所选待办：记入动态，并按动作修改状态/角色/标签（可撤销）"))
+        self.confirm_button.clicked.connect(self.confirm_selected)
+        self.confirm_all_button = QPushButton(self.tr("全部确认"), todo)
+        self.confirm_all_button.setObjectName("confirm_all")
+        self.confirm_all_button.clicked.connect(self.confirm_all)
+        self.todo_refresh = QPushButton(self.tr("刷新"), todo)
+        self.todo_refresh.clicked.connect(lambda: self.load_todo(force=True))
+        th.addWidget(self.todo_label, 1)
+        th.addWidget(self.todo_progress)
+        th.addWidget(self.todo_refresh)
+        th.addWidget(self.confirm_button)
+        th.addWidget(self.confirm_all_button)
+        tl.addLayout(th)
+        self.todo_table = self._table(todo, self.todo_model, "todo_table")
+        self.todo_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.todo_table.doubleClicked.connect(lambda _i: self.confirm_selected())
+        tl.addWidget(self.todo_table, 1)
+        self.todo_message = QLabel(todo)
+        self.todo_message.setObjectName("todo_message")
+        self.todo_message.setWordWrap(True)
+        tl.addWidget(self.todo_message)
+        self.tabs.addTab(todo, self.tr("待办"))
+        # history
+        hist = QSplitter(Qt.Orientation.Vertical, self.tabs)
+        self.history_table = self._table(hist, self.history_model, "history_table")
+        hist.addWidget(self.history_table)
+        self.diff_view = QPlainTextEdit(hist)
+        self.diff_view.setObjectName("history_diff")
+        self.diff_view.setReadOnly(True)
+        self.diff_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        hist.addWidget(self.diff_view)
+        self.tabs.addTab(hist, self.tr("历史版本"))
+        # published text
+        pub = QWidget(self.tabs)
+        pl = QVBoxLayout(pub)
+        ph = QHBoxLayout()
+        ph.addWidget(QLabel(self.tr("截至日期"), pub))
+        self.published_date = QDateEdit(pub)
+        self.published_date.setObjectName("published_date")
+        self.published_date.setCalendarPopup(True)
+        self.published_date.setDisplayFormat("yyyy-MM-dd")
+        self.published_date.setDate(dt.date.today())
+        ph.addWidget(self.published_date)
+        ph.addStretch(1)
+        self.copy_button = QPushButton(self.tr("复制"), pub)
+        self.copy_button.setObjectName("copy_published")
+        self.copy_button.setToolTip(self.tr("复制群规全文，可直接粘贴到群公告"))
+        self.copy_button.clicked.connect(self.copy_published)
+        self.export_button = QPushButton(self.tr("导出 .txt"), pub)
+        self.export_button.clicked.connect(lambda: self.export_published())
+        ph.addWidget(self.copy_button)
+        ph.addWidget(self.export_button)
+        pl.addLayout(ph)
+        self.published = QPlainTextEdit(pub)
+        self.published.setObjectName("published_text")
+        self.published.setReadOnly(True)
+        pl.addWidget(self.published, 1)
+        self.published_message = QLabel(pub)
+        self.published_message.setStyleSheet("color: #166534;")
+        pl.addWidget(self.published_message)
+        self.tabs.addTab(pub, self.tr("发布文本"))
+
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+    def _table(self, parent: QWidget, model: StaticTableModel, name: str) -> QTableView:
+        t = QTableView(parent)
+        t.setObjectName(name)
+        t.setModel(model)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setWordWrap(False)
+        t.setAlternatingRowColors(True)
+        t.verticalHeader().setVisible(False)
+        t.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        t.horizontalHeader().setStretchLastSection(True)
+        t.horizontalHeader().setHighlightSections(False)
+        return t
+
+    def _make_actions(self) -> None:
+        def action(text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+            a = QAction(text, self)
+            a.triggered.connect(lambda _c=False: slot())
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.setToolTip(tip or text)
+            self.addAction(a)
+            self.actions_bar.addAction(a)
+            return a
+
+        self.act_new = action(self.tr("新建群规"), self.new_rule, QKeySequence.StandardKey.New,
+                              self.tr("新建一条群规 (Ctrl+N)"))
+        self.act_save = action(self.tr("保存"), self.editor.save, QKeySequence.StandardKey.Save,
+                               self.tr("保存编辑中的群规 (Ctrl+S)"))
+        self.act_delete = action(self.tr("删除"), self.delete_current, None,
+                                 self.tr("删除所选群规（历史保留，可撤销）"))
+        self.actions_bar.addSeparator()
+        self.act_install = action(self.tr("安装推荐群规"), self.install_starter_rules, None,
+                                  self.tr("添加常用的推荐群规（已有同名的跳过）"))
+        self.act_todo = action(self.tr("查看待办"), lambda: self.tabs.setCurrentIndex(1), None,
+                               self.tr("按群规检查全部成员，列出需要处理的人"))
+
+    def toolbar_actions(self) -> list[QAction]:
+        return [self.act_new, self.act_todo]
+
+    # ---- the rule list ------------------------------------------------------------------------
+    def reload(self) -> None:
+        def work(h: TaskHandle) -> tuple[list[RuleView], list[tuple[int, str]]]:
+            from sqdesk.core.groups import group_ids_by_name
+            from sqdesk.core.rules_store import list_rules
+
+            with h.ws.read() as s:
+                return list_rules(s), sorted((gid, name) for name, gid in group_ids_by_name(s).items())
+
+        self.ctx.tasks.submit(work, on_done=self._rules_arrived, label=self.tr("正在读取群规…"), owner=self)
+
+    def _rules_arrived(self, result: tuple[list[RuleView], list[tuple[int, str]]]) -> None:
+        rules, groups = result
+        current = self.current_rule()
+        keep = self._pending_select if self._pending_select is not None else (current.id if current else None)
+        self._pending_select = None
+        if groups != self._groups:
+            self._groups = groups
+            self.editor.set_groups(groups)
+        self.model.set_rules(rules)
+        row = self.model.row_of(keep) if keep is not None else None
+        sm = self.table.selectionModel()
+        if row is not None:
+            sm.blockSignals(True)
+            self.table.selectRow(row)
+            sm.blockSignals(False)
+            rule = self.model.rule(row)
+            # show the fresh version unless the operator is in the middle of an edit
+            if not self.editor.is_dirty() or (self.editor.rule is not None and self.editor.rule.id != rule.id):
+                self.editor.show_rule(rule)
+                self._preview_timer.start()
+            elif self.editor.rule is not None:
+                self.editor.rule = rule
+            self.load_history(rule.id)
+        elif self.editor.rule is not None and not self.editor.is_dirty():
+            self.editor.start_new()
+            self.history_model.set_rows([])
+            self.diff_view.clear()
+        self.empty_box.setVisible(not rules)
+        self._update_buttons()
+        self.rules_loaded.emit(len(rules))
+        if self.tabs.currentIndex() == 3:
+            self.load_published()
+
+    def current_rule(self) -> RuleView | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= self.model.rowCount():
+            return None
+        return self.model.rule(rows[0].row())
+
+    def select_rule(self, rule_id: int) -> bool:
+        row = self.model.row_of(rule_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    def _current_changed(self) -> None:
+        rule = self.current_rule()
+        if rule is not None and (self.editor.rule is None or self.editor.rule.id != rule.id):
+            self.editor.show_rule(rule)
+            self._preview_timer.start()
+            self.load_history(rule.id)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        rule = self.current_rule()
+        n = self.model.rowCount()
+        row = self.model.row_of(rule.id) if rule else None
+        self.act_delete.setEnabled(rule is not None)
+        self.up_button.setEnabled(row is not None and row > 0)
+        self.down_button.setEnabled(row is not None and row < n - 1)
+
+    def _rule_saved(self, rule_id: int) -> None:
+        if not self.select_rule(rule_id):
+            self._pending_select = rule_id
+
+    # ---- edits ----------------------------------------------------------------------------------
+    def new_rule(self) -> None:
+        self.table.selectionModel().clearSelection()
+        self.editor.start_new()
+        self.tabs.setCurrentIndex(0)
+        self.history_model.set_rows([])
+        self.diff_view.clear()
+        self._clear_preview()
+
+    def delete_current(self) -> None:
+        from sqdesk.ui.commands_rules import DeleteRuleCommand
+
+        rule = self.current_rule()
+        if rule is not None:
+            self.ctx.undo_stack.push(DeleteRuleCommand(self.ctx, rule.id, rule.title,
+                                                       expected_version=rule.version))
+
+    def set_enabled(self, rule_id: int, enabled: bool) -> None:
+        from dataclasses import replace
+
+        from sqdesk.ui.commands_rules import SaveRuleCommand
+
+        row = self.model.row_of(rule_id)
+        if row is None:
+            return
+        rule = self.model.rule(row)
+        cmd = SaveRuleCommand(self.ctx, rule.id, replace(rule.to_input(), enabled=enabled),
+                              expected_version=rule.version)
+        cmd.setText(self.tr("启用群规「{title}」") if enabled else self.tr("停用群规「{title}」"))
+        cmd.setText(cmd.text().format(title=rule.title))
+        self.ctx.undo_stack.push(cmd)
+
+    def move_current(self, step: int) -> None:
+        rule = self.current_rule()
+        if rule is None:
+            return
+        row = self.model.row_of(rule.id)
+        if row is None:
+            return
+        self.move_rule_to(rule.id, row + step)
+
+    def move_rule_to(self, rule_id: int, position: int) -> None:
+        from sqdesk.ui.commands_rules import MoveRuleCommand
+
+        row = self.model.row_of(rule_id)
+        if row is None:
+            return
+        position = max(0, min(position, self.model.rowCount() - 1))
+        if position == row:
+            return
+        self._pending_select = rule_id
+        self.ctx.undo_stack.push(MoveRuleCommand(self.ctx, rule_id, row, position, self.model.rule(row).title))
+
+    def install_starter_rules(self) -> None:
+        from sqdesk.ui.commands_rules import InstallStarterRulesCommand
+
+        self.ctx.undo_stack.push(InstallStarterRulesCommand(self.ctx))
+
+    # ---- metrics cache ------------------------------------------------------------------------
+    def with_metrics(self, fn: Callable[[MetricsTable], None]) -> None:
+        """Call ``fn`` with the member metrics, computing them first if needed."""
+        if self._metrics is not None:
+            fn(self._metrics)
+            return
+        self._metrics_waiters.append(fn)
+        if self._metrics_loading:
+            return
+        self._metrics_loading = True
+        gen = self._metrics_gen
+        self.preview_progress.setVisible(True)
+        self.todo_progress.setVisible(True)
+
+        def work(h: TaskHandle) -> MetricsTable:
+            from sqdesk.analytics.metrics import compute_member_metrics
+
+            with h.ws.read() as s:
+                return compute_member_metrics(s)
+
+        def done(table: MetricsTable) -> None:
+            self._metrics_loading = False
+            self.metrics_computed += 1
+            if gen != self._metrics_gen:  # data changed while computing: once more
+                self.with_metrics(lambda _t: None)
+                return
+            self._metrics = table
+            self.preview_progress.setVisible(False)
+            self.todo_progress.setVisible(False)
+            waiters, self._metrics_waiters = self._metrics_waiters, []
+            for w in waiters:
+                w(table)
+
+        def failed(exc: BaseException) -> None:
+            self._metrics_loading = False
+            self._metrics_waiters.clear()
+            self.preview_progress.setVisible(False)
+            self.todo_progress.setVisible(False)
+            self._report(exc)
+
+        self.ctx.tasks.submit(work, on_done=done, on_error=failed,
+                              label=self.tr("正在计算成员指标…"), owner=self)
+
+    def invalidate_metrics(self) -> None:
+        self._metrics = None
+        self._metrics_gen += 1
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & METRIC_KINDS:
+            self.invalidate_metrics()
+            self._todo_stale = True
+            if "workspace" in kinds:
+                self._groups = []
+                self.editor.start_new()
+        if kinds & {"rules", "groups", "workspace", "imports"}:
+            self.reload()
+            self._todo_stale = True
+        if self._todo_stale and self.tabs.currentIndex() == 1:
+            self.load_todo()
+        elif kinds & METRIC_KINDS and self.preview is not None:
+            self._preview_timer.start()
+
+    # ---- dry run of the edited condition ---------------------------------------------------------
+    def _clear_preview(self) -> None:
+        self._preview_gen += 1
+        self.preview = None
+        self.preview_model.set_headers([self.tr("成员")])
+        self.preview_model.set_rows([])
+        self.evidence_model.set_rows([])
+        cond = self.editor.condition
+        if not cond.valid:
+            self.preview_label.setText(self.tr("条件有误，改正后显示命中的成员。"))
+        elif not cond.text().strip():
+            self.preview_label.setText(self.tr("写好条件后，这里会列出现在符合条件的成员（试运行，不做任何改动）。"))
+        else:
+            self.preview_label.setText(self.tr("点「试运行」查看现在会命中哪些成员。"))
+
+    def run_preview(self) -> None:
+        self._preview_timer.stop()
+        cond = self.editor.condition
+        text = cond.text().strip()
+        if not text or not cond.check(move_cursor=False):
+            self._clear_preview()
+            return
+        self._preview_gen += 1
+        gen = self._preview_gen
+        groups = None if self.editor.scope_all.isChecked() else self.editor.chosen_group_names()
+        if self._metrics is None:
+            self.preview_label.setText(self.tr("正在计算成员指标（成员多时需要几秒）…"))
+
+        def with_table(table: MetricsTable) -> None:
+            if gen != self._preview_gen:
+                return
+
+            def work(h: TaskHandle) -> ConditionPreview | None:
+                if gen != self._preview_gen:
+                    return None
+                with h.ws.read() as s:
+                    return preview_condition(s, table, text, groups)
+
+            self.ctx.tasks.submit(work, on_done=lambda p: self._preview_arrived(gen, p),
+                                  on_error=self._preview_failed, owner=self)
+
+        self.with_metrics(with_table)
+
+    def _preview_arrived(self, gen: int, p: ConditionPreview | None) -> None:
+        if p is None or gen != self._preview_gen:
+            return
+        from sqdesk.rules.catalogue import MEMBER_VARIABLES
+
+        self.preview = p
+        self.preview_model.set_headers([self.tr("成员")] + [
+            MEMBER_VARIABLES[v].alias if v in MEMBER_VARIABLES else v for v in p.variables])
+        self.preview_model.set_rows(
+            [[m.display_name, *(_shown(m.values[v]) for v in p.variables)] for m in p.members],
+            payloads=list(p.members))
+        self.evidence_model.set_rows([])
+        if p.count > len(p.members):
+            text = self.tr("试运行：现在有 {n} 人符合条件（截至 {date}），下面列出前 {k} 人。")
+        else:
+            text = self.tr("试运行：现在有 {n} 人符合条件（截至 {date}）。")
+        self.preview_label.setText(text.format(n=f"{p.count:,}", date=p.as_of.isoformat(), k=len(p.members)))
+        self.preview_shown.emit(p.count)
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        from sqdesk.core.errors import UserError
+
+        if isinstance(exc, UserError):
+            self.preview_label.setText(str(exc))
+        else:
+            self._report(exc)
+
+    def _show_evidence(self) -> None:
+        index = self.preview_table.selectionModel().currentIndex()
+        p = self.preview
+        if p is None or not index.isValid():
+            return
+        member: PreviewMember = self.preview_model.data(index.siblingAtColumn(0), PAYLOAD_ROLE)
+        condition, as_of = p.condition, p.as_of
+
+        def work(h: TaskHandle) -> dict[str, list[ActivityEvidence]]:
+            from sqdesk.rules.engine import member_evidence
+
+            with h.ws.read() as s:
+                return member_evidence(s, condition, member.member_id, as_of)
+
+        def done(evidence: dict[str, list[ActivityEvidence]]) -> None:
+            from sqdesk.rules.catalogue import MEMBER_VARIABLES
+
+            rows = []
+            for var, items in evidence.items():
+                alias = MEMBER_VARIABLES[var].alias if var in MEMBER_VARIABLES else var
+                for e in items[:50]:
+                    rows.append([alias, e.at, vocab(e.kind), e.value, e.note])
+            self.evidence_model.set_rows(rows)
+
+        self.ctx.tasks.submit(work, on_done=done, on_error=self._preview_failed, owner=self)
+
+    # ---- the to-do list ---------------------------------------------------------------------------
+    def _tab_changed(self) -> None:
+        i = self.tabs.currentIndex()
+        if i == 1 and self._todo_stale:
+            self.load_todo()
+        elif i == 3:
+            self.load_published()
+
+    def load_todo(self, *, force: bool = False) -> None:
+        if force:
+            self.invalidate_metrics()
+        self._todo_stale = False
+        self._todo_gen += 1
+        gen = self._todo_gen
+        self.todo_label.setText(self.tr("正在按群规检查全部成员…"))
+
+        def with_table(table: MetricsTable) -> None:
+            def work(h: TaskHandle) -> list[TodoItem] | None:
+                if gen != self._todo_gen:
+                    return None
+                from sqdesk.rules.engine import todo_list
+
+                with h.ws.read() as s:
+                    return todo_list(s, metrics=table)
+
+            self.ctx.tasks.submit(work, on_done=lambda items: self._todo_arrived(gen, items),
+                                  on_error=self._report, owner=self)
+
+        self.with_metrics(with_table)
+
+    def _todo_arrived(self, gen: int, items: list[TodoItem] | None) -> None:
+        if items is None or gen != self._todo_gen:
+            return
+        self.todo_model.set_rows(
+            [[i.rule_title, i.member_name, vocab(i.action) + (f" #{i.action_arg}" if i.action_arg else ""),
+              self.tr("宽限提醒") if i.stage == "宽限提醒" else self.tr("执行"), i.due_on, i.reason]
+             for i in items],
+            payloads=items)
+        self.todo_label.setText(
+            self.tr("待处理 {n} 项").format(n=f"{len(items):,}") if items
+            else self.tr("没有待处理的事项：现在没有成员触发群规。"))
+        self._todo_selection_changed()
+        self.todo_loaded.emit(len(items))
+
+    def _todo_items(self, rows: Sequence[int]) -> list[TodoItem]:
+        return [self.todo_model.payload(r) for r in rows]
+
+    def _todo_selection_changed(self) -> None:
+        n = len(self.todo_table.selectionModel().selectedRows())
+        self.confirm_button.setEnabled(n > 0)
+        self.confirm_all_button.setEnabled(self.todo_model.rowCount() > 0)
+
+    def confirm_selected(self) -> None:
+        rows = sorted({i.row() for i in self.todo_table.selectionModel().selectedRows()})
+        self._confirm(self._todo_items(rows))
+
+    def confirm_all(self) -> None:
+        self._confirm(self._todo_items(range(self.todo_model.rowCount())))
+
+    def _confirm(self, items: list[TodoItem]) -> None:
+        from sqdesk.ui.commands_rules import ConfirmTodoCommand
+
+        if not items:
+            return
+
+        def done(cmd: Any, forward: bool) -> None:
+            result = cmd.result
+            if forward and result is not None:
+                self.todo_message.setStyleSheet("color: #166534;")
+                self.todo_message.setText(result.describe() + self.tr("（可撤销）"))
+            elif not forward:
+                self.todo_message.setStyleSheet("color: #334155;")
+                self.todo_message.setText(self.tr("已撤销这次处理"))
+
+        def failed(exc: BaseException) -> None:
+            self.todo_message.setStyleSheet("color: #b91c1c;")
+            self.todo_message.setText(str(exc))
+
+        self.ctx.undo_stack.push(ConfirmTodoCommand(self.ctx, items, on_done=done, on_error=failed))
+
+    # ---- history -----------------------------------------------------------------------------------
+    def load_history(self, rule_id: int) -> None:
+        self._history_gen += 1
+        gen = self._history_gen
+
+        def work(h: TaskHandle) -> list[RuleVersionView] | None:
+            if gen != self._history_gen:
+                return None
+            from sqdesk.core.rules_store import rule_history
+
+            with h.ws.read() as s:
+                return rule_history(s, rule_id)
+
+        def done(versions: list[RuleVersionView] | None) -> None:
+            if versions is None or gen != self._history_gen:
+                return
+            versions = list(reversed(versions))  # newest first
+            self.history_model.set_rows(
+                [[f"#{v.revision}", v.valid_from, v.author or "—", v.title, v.enabled, v.condition,
+                  vocab(v.action)] for v in versions],
+                payloads=versions)
+            self.diff_view.clear()
+            if versions:
+                self.history_table.selectRow(0)
+                self._show_diff()
+            self.history_loaded.emit(len(versions))
+
+        self.ctx.tasks.submit(work, on_done=done, on_error=self._report, owner=self)
+
+    def _show_diff(self) -> None:
+        index = self.history_table.selectionModel().currentIndex()
+        if not index.isValid():
+            return
+        row = index.row()
+        version: RuleVersionView = self.history_model.payload(row)
+        older: RuleVersionView | None = (
+            self.history_model.payload(row + 1) if row + 1 < self.history_model.rowCount() else None)
+        when = version.valid_from.strftime("%Y-%m-%d %H:%M")
+        head = self.tr("第 {rev} 版，{when}，{who}").format(rev=version.revision, when=when,
+                                                          who=version.author or "—")
+        if older is None:
+            body = "\n".join("+ " + line for line in revision_text(version))
+            self.diff_view.setPlainText(head + self.tr("（最初的版本）") + "\n\n" + body)
+            return
+        lines = list(difflib.unified_diff(
+            revision_text(older), revision_text(version),
+            fromfile=self.tr("第 {rev} 版").format(rev=older.revision),
+            tofile=self.tr("第 {rev} 版").format(rev=version.revision), lineterm="", n=1))
+        self.diff_view.setPlainText(head + "\n\n" + ("\n".join(lines) if lines else self.tr("（内容没有变化）")))
+
+    # ---- published text ------------------------------------------------------------------------------
+    def load_published(self) -> None:
+        day: dt.date = self.published_date.date().toPython()  # type: ignore[assignment]
+        when = dt.datetime.combine(day, dt.time(23, 59, 59))
+
+        def work(h: TaskHandle) -> str:
+            from sqdesk.core.rules_store import published_text
+
+            with h.ws.read() as s:
+                return published_text(s, when)
+
+        def done(text: str) -> None:
+            self.published.setPlainText(text)
+            self.published_message.clear()
+            self.published_loaded.emit()
+
+        self.ctx.tasks.submit(work, on_done=done, on_error=self._report, owner=self)
+
+    def copy_published(self) -> None:
+        QGuiApplication.clipboard().setText(self.published.toPlainText())
+        self.published_message.setText(self.tr("已复制，可以粘贴到群公告。"))
+
+    def export_published(self, path: str | Path | None = None) -> Path | None:
+        if path is None:
+            day = self.published_date.date().toString("yyyy-MM-dd")
+            chosen, _f = QFileDialog.getSaveFileName(
+                self, self.tr("导出群规文本"), self.tr("群规_{day}.txt").format(day=day),
+                self.tr("文本文件 (*.txt)"))
+            if not chosen:
+                return None
+            path = chosen
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        # UTF-8 with BOM and CRLF: Windows Notepad and WeChat paste both read it right
+        tmp.write_text(self.published.toPlainText().replace("\n", "\r\n"), encoding="utf-8-sig", newline="")
+        tmp.replace(target)
+        self.published_message.setText(self.tr("已导出到 {path}").format(path=target))
+        return target
+
+    def _report(self, exc: BaseException) -> None:
+        if self.ctx.tasks.error_handler is not None:
+            self.ctx.tasks.error_handler(exc)
+        else:
+            self.todo_message.setText(str(exc))
