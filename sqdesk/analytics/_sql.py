@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Float, Integer, cast, func, literal_column
+from sqlalchemy import Date, Float, Integer, cast, distinct, func, literal_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -94,6 +94,22 @@ def hour_number(session: Session, column: Any) -> ColumnElement[int]:
     if dialect(session) == "sqlite":
         return cast(func.strftime(literal_column("'%H'"), column), Integer)
     return cast(func.extract("hour", column), Integer)
+
+
+def distinct_values(session: Session, expr: ColumnElement[int]) -> ColumnElement[Any]:
+    """Aggregate: the distinct integer values of ``expr`` in a group (parse with ``int_list``).
+    SQLite has ``group_concat(DISTINCT …)`` (text), PostgreSQL ``array_agg(DISTINCT …)``."""
+    if dialect(session) == "sqlite":
+        return func.group_concat(distinct(expr))
+    return func.array_agg(distinct(expr))
+
+
+def int_list(value: Any) -> list[int]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [int(v) for v in value.split(",")]
+    return [int(v) for v in value]
 
 
 def month_index(day: dt.date) -> int:

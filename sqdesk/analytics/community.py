@@ -44,12 +44,13 @@ from sqdesk.analytics._sql import (
     as_date,
     as_datetime,
     chunks,
-    const,
     day_after,
     day_number,
     day_start,
+    distinct_values,
     div,
     hour_number,
+    int_list,
     month_index,
     month_number,
     weekday_number,
@@ -266,29 +267,24 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     _check_unit(unit)
     plist = periods(scope, unit)
     nb = len(plist)
-    # One pass over the log: distinct (member, period) pairs, materialised once and
-    # folded twice — active members per period, and each member's first/last active
-    # period (to widen the roster intervals).
-    bucket = _bucket_expr(session, scope, unit).label("b")
-    pairs = (
-        select(Activity.member_id.label("m"), bucket)
+    # One pass over the log, grouped by member (the shape the raw GROUP BY has): each
+    # member's distinct active periods. Folding them gives the active count per period
+    # and each member's first/last active period (to widen the roster intervals).
+    bucket = _bucket_expr(session, scope, unit)
+    stmt = (
+        select(Activity.member_id, distinct_values(session, bucket))
         .where(*_activity_conds(scope))
-        .group_by(Activity.member_id, bucket)
-        .cte("pairs")
-        .prefix_with("MATERIALIZED")
-    )
-    stmt = select(const(0), pairs.c.b, func.count(), const(0)).group_by(pairs.c.b).union_all(
-        select(const(1), pairs.c.m, func.min(pairs.c.b), func.max(pairs.c.b)).group_by(pairs.c.m)
+        .group_by(Activity.member_id)
     )
     active = [0] * nb
     first_b: dict[int, int] = {}
     last_b: dict[int, int] = {}
-    for what, key, a, b in session.execute(stmt):
-        if what == 0:
-            active[key] = int(a)
-        else:
-            first_b[key] = int(a)
-            last_b[key] = int(b)
+    for mid, values in session.execute(stmt):
+        buckets = int_list(values)
+        for b in buckets:
+            active[b] += 1
+        first_b[mid] = min(buckets)
+        last_b[mid] = max(buckets)
     # Roster per bucket by a difference array over each member's (widened) interval.
     diff = [0] * (nb + 1)
     intervals = member_intervals(session, scope)
