@@ -14,13 +14,12 @@ crashed copy (its process is gone) is recovered automatically.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLockFile, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QLockFile, QObject, QSysInfo, Signal
 from PySide6.QtGui import QUndoStack
 
 from sqdesk.core.errors import UserError, WorkspaceLockedError
@@ -122,7 +121,7 @@ class WorkspaceLock:
         if error == QLockFile.LockError.LockFailedError:
             pid, host, _app = self._lock.getLockInfo()
             ok = pid > 0
-            if ok and host == socket.gethostname() and not _pid_alive(pid):
+            if ok and host == QSysInfo.machineHostName() and not _pid_alive(pid):
                 # Left behind by a copy that crashed on this computer.
                 self._lock.removeStaleLockFile()
                 if self._lock.tryLock(0):

@@ -152,6 +152,7 @@ class TaskRunner(QObject):
         *,
         error_handler: Callable[[BaseException], None] | None = None,
         show_after_ms: int = SHOW_AFTER_MS,
+        autostart: bool = True,
     ) -> None:
         super().__init__(parent)
         self.workspace: Workspace | None = None
@@ -168,8 +169,15 @@ class TaskRunner(QObject):
         self._bridge.failed.connect(self._on_failed)
         self._bridge.cancelled.connect(self._on_cancelled)
         self._thread = _WorkerThread(self._queue, self._bridge)
-        self._thread.start()
         self._closed = False
+        if autostart:
+            self.start()
+
+    def start(self) -> None:
+        """Start the worker (jobs submitted before wait in the queue). The app starts it
+        right after the first paint so imports on the worker don't slow the window."""
+        if not self._thread.isRunning() and not self._closed:
+            self._thread.start()
 
     # public ------------------------------------------------------------------------
     def submit(
@@ -213,6 +221,8 @@ class TaskRunner(QObject):
         self._closed = True
         self.cancel_all()
         self._queue.put(None)
+        if not self._thread.isRunning():
+            self._thread.start()  # drain: cancelled jobs are reported, then the thread ends
         self._thread.wait()
         for job in list(self._jobs.values()):
             self._close_feedback(job)

@@ -1,0 +1,134 @@
+"""UI language: Chinese is the source language of every string; English is a translation.
+
+Strings are written in Chinese inside ``self.tr()`` / ``QCoreApplication.translate()``
+/ ``QT_TRANSLATE_NOOP()``. ``sqdesk/resources/translations/sqdesk_en.ts`` holds their
+English, compiled to ``sqdesk_en.qm``. After adding strings::
+
+    python -m sqdesk.ui.i18n            # lupdate over sqdesk/ui + sqdesk/app.py, then lrelease
+
+then fill the new ``<translation>`` entries of the .ts (Qt Linguist or any editor) and
+run it again to recompile the .qm.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+LANGUAGES = ("zh", "en")
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
+PACKAGE = Path(__file__).resolve().parents[1]
+
+_installed: list[QTranslator] = []
+
+
+def normalize_language(lang: str | None) -> str:
+    if lang and lang.lower().startswith("en"):
+        return "en"
+    return "zh"
+
+
+def install_translators(app: QCoreApplication, lang: str) -> str:
+    """Install the translators for ``lang`` (replacing earlier ones); returns the language.
+
+    zh: our strings are already Chinese; Qt's own (OK/Cancel, file dialogs) come from
+    Qt's zh_CN catalogue. en: our English catalogue; Qt's own strings are English.
+    """
+    lang = normalize_language(lang)
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        ours = QTranslator(app)
+        if not ours.load(str(TRANSLATIONS / "sqdesk_en.qm")):
+            raise FileNotFoundError(TRANSLATIONS / "sqdesk_en.qm")
+        app.installTranslator(ours)
+        _installed.append(ours)
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        qt_zh = QTranslator(app)
+        if qt_zh.load("qt_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_zh)
+            _installed.append(qt_zh)
+    return lang
+
+
+# The domain's closed vocabularies (sqdesk.models.vocab) are stored in Chinese; the UI
+# shows them through vocab() so the English UI says "Member" rather than 成员.
+VOCAB_CONTEXT = "Vocab"
+_VOCAB = (
+    QT_TRANSLATE_NOOP("Vocab", "微信"), QT_TRANSLATE_NOOP("Vocab", "QQ"),
+    QT_TRANSLATE_NOOP("Vocab", "企业微信"), QT_TRANSLATE_NOOP("Vocab", "飞书"),
+    QT_TRANSLATE_NOOP("Vocab", "钉钉"), QT_TRANSLATE_NOOP("Vocab", "线下"),
+    QT_TRANSLATE_NOOP("Vocab", "其他"),
+    QT_TRANSLATE_NOOP("Vocab", "男"), QT_TRANSLATE_NOOP("Vocab", "女"),
+    QT_TRANSLATE_NOOP("Vocab", "未知"),
+    QT_TRANSLATE_NOOP("Vocab", "群主"), QT_TRANSLATE_NOOP("Vocab", "管理员"),
+    QT_TRANSLATE_NOOP("Vocab", "骨干"), QT_TRANSLATE_NOOP("Vocab", "成员"),
+    QT_TRANSLATE_NOOP("Vocab", "在群"), QT_TRANSLATE_NOOP("Vocab", "已退出"),
+    QT_TRANSLATE_NOOP("Vocab", "已清退"),
+    QT_TRANSLATE_NOOP("Vocab", "核心"), QT_TRANSLATE_NOOP("Vocab", "活跃"),
+    QT_TRANSLATE_NOOP("Vocab", "一般"), QT_TRANSLATE_NOOP("Vocab", "潜水"),
+    QT_TRANSLATE_NOOP("Vocab", "沉默"),
+    QT_TRANSLATE_NOOP("Vocab", "供给"), QT_TRANSLATE_NOOP("Vocab", "需求"),
+    QT_TRANSLATE_NOOP("Vocab", "资源"), QT_TRANSLATE_NOOP("Vocab", "技能"),
+    QT_TRANSLATE_NOOP("Vocab", "产品"), QT_TRANSLATE_NOOP("Vocab", "服务"),
+    QT_TRANSLATE_NOOP("Vocab", "合作"), QT_TRANSLATE_NOOP("Vocab", "招聘"),
+    QT_TRANSLATE_NOOP("Vocab", "求职"), QT_TRANSLATE_NOOP("Vocab", "投资"),
+    QT_TRANSLATE_NOOP("Vocab", "open"), QT_TRANSLATE_NOOP("Vocab", "matched"),
+    QT_TRANSLATE_NOOP("Vocab", "closed"),
+    QT_TRANSLATE_NOOP("Vocab", "proposed"), QT_TRANSLATE_NOOP("Vocab", "accepted"),
+    QT_TRANSLATE_NOOP("Vocab", "rejected"), QT_TRANSLATE_NOOP("Vocab", "met"),
+    QT_TRANSLATE_NOOP("Vocab", "no_result"),
+    QT_TRANSLATE_NOOP("Vocab", "线上讲座"), QT_TRANSLATE_NOOP("Vocab", "直播"),
+    QT_TRANSLATE_NOOP("Vocab", "线下见面会"), QT_TRANSLATE_NOOP("Vocab", "打卡"),
+    QT_TRANSLATE_NOOP("Vocab", "分享会"),
+    QT_TRANSLATE_NOOP("Vocab", "筹备"), QT_TRANSLATE_NOOP("Vocab", "报名中"),
+    QT_TRANSLATE_NOOP("Vocab", "已满"), QT_TRANSLATE_NOOP("Vocab", "已结束"),
+    QT_TRANSLATE_NOOP("Vocab", "已取消"),
+    QT_TRANSLATE_NOOP("Vocab", "已报名"), QT_TRANSLATE_NOOP("Vocab", "候补"),
+    QT_TRANSLATE_NOOP("Vocab", "已签到"), QT_TRANSLATE_NOOP("Vocab", "缺席"),
+    QT_TRANSLATE_NOOP("Vocab", "准入"), QT_TRANSLATE_NOOP("Vocab", "言行"),
+    QT_TRANSLATE_NOOP("Vocab", "清退"), QT_TRANSLATE_NOOP("Vocab", "激励"),
+    QT_TRANSLATE_NOOP("Vocab", "提醒"), QT_TRANSLATE_NOOP("Vocab", "警告"),
+    QT_TRANSLATE_NOOP("Vocab", "升为骨干"), QT_TRANSLATE_NOOP("Vocab", "打标签"),
+    QT_TRANSLATE_NOOP("Vocab", "仅标记"),
+    QT_TRANSLATE_NOOP("Vocab", "发言"), QT_TRANSLATE_NOOP("Vocab", "签到"),
+    QT_TRANSLATE_NOOP("Vocab", "分享"), QT_TRANSLATE_NOOP("Vocab", "邀请"),
+    QT_TRANSLATE_NOOP("Vocab", "参加活动"), QT_TRANSLATE_NOOP("Vocab", "违规"),
+    QT_TRANSLATE_NOOP("Vocab", "付费"), QT_TRANSLATE_NOOP("Vocab", "入群"),
+    QT_TRANSLATE_NOOP("Vocab", "退群"), QT_TRANSLATE_NOOP("Vocab", "备注"),
+    QT_TRANSLATE_NOOP("Vocab", "manual"), QT_TRANSLATE_NOOP("Vocab", "import"),
+    QT_TRANSLATE_NOOP("Vocab", "system"),
+)
+
+
+def vocab(value: str) -> str:
+    """A stored vocabulary value (角色, 状态, 活动类型…) as the current UI language says it."""
+    return QCoreApplication.translate(VOCAB_CONTEXT, value) if value else value
+
+
+def source_files() -> list[Path]:
+    files = sorted((PACKAGE / "ui").rglob("*.py"))
+    files.append(PACKAGE / "app.py")
+    return [f for f in files if f.exists()]
+
+
+def update_catalogue() -> None:  # developer tool, not used at run time
+    import subprocess
+
+    ts = TRANSLATIONS / "sqdesk_en.ts"
+    subprocess.run(
+        ["pyside6-lupdate", *map(str, source_files()), "-source-language", "zh_CN",
+         "-target-language", "en", "-no-obsolete", "-locations", "none", "-ts", str(ts)],
+        check=True,
+    )
+    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+
+
+if __name__ == "__main__":
+    update_catalogue()
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""Small reusable widgets and resource helpers shared by the views."""
