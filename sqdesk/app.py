@@ -29,6 +29,7 @@ EXIT_SCREENSHOT_FAILED = 4
 SCREENSHOT_SIZE = (1280, 800)
 SCREENSHOT_TIMEOUT_MS = 300_000
 DEMO_MEMBERS = 800
+LATIN_FONTS = ["Segoe UI", "Helvetica Neue", "Noto Sans", "Liberation Sans", "DejaVu Sans", "Arial"]
 CJK_FONTS = [
     "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
     "WenQuanYi Micro Hei", "Noto Sans SC", "Sarasa UI SC", "Heiti SC",
@@ -52,8 +53,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     app = _application()
     settings = Settings()
-    install_translators(app, getattr(args, "lang", None) or settings.language)
-    _apply_look(app)
+    lang = install_translators(app, getattr(args, "lang", None) or settings.language)
+    _apply_look(app, lang)
 
     crash = CrashHandler(app, interactive=not screenshot)
     crash.install()
@@ -109,8 +110,12 @@ def _application() -> QApplication:
     return app
 
 
-def _apply_look(app: QApplication) -> None:
-    """Fusion style (same look on every OS), a CJK-capable UI font, the app stylesheet."""
+def _apply_look(app: QApplication, lang: str = "zh") -> None:
+    """Fusion style (same look on every OS), a CJK-capable UI font, the app stylesheet.
+
+    Chinese UI: a CJK font first (its Latin glyphs are fine). English UI: a Latin font
+    first, so quotes and punctuation are not the CJK full-width ones; member names in
+    Chinese still render through the CJK fallback."""
     from PySide6.QtGui import QFont
 
     from sqdesk.ui.widgets.icons import app_icon, resource_path
@@ -118,7 +123,8 @@ def _apply_look(app: QApplication) -> None:
     if app.style().name().lower() != "fusion":  # already the default on Linux
         app.setStyle("Fusion")
     font = QFont(app.font())
-    font.setFamilies([*CJK_FONTS, *font.families()])
+    preferred = [*LATIN_FONTS, *CJK_FONTS] if lang == "en" else [*CJK_FONTS, *LATIN_FONTS]
+    font.setFamilies([*preferred, *font.families()])
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
@@ -151,6 +157,8 @@ def resolve_target(args: argparse.Namespace, settings: Settings) -> tuple[Worksp
 
 def offer_demo(ctx: AppContext, window: MainWindow, *, remember: bool = True) -> None:
     """First run: fill the new, empty default workspace with a demo community."""
+    from PySide6.QtCore import QCoreApplication
+
     if remember:
         ctx.settings.demo_offered = True
 
@@ -172,11 +180,10 @@ def offer_demo(ctx: AppContext, window: MainWindow, *, remember: bool = True) ->
     def done(summary: str | None) -> None:
         if summary is not None:
             ctx.notify("members", "groups", "events", "rules", "activity", "supply", "imports")
-            window.statusBar().showMessage(
-                window.tr("已生成演示社群：{summary}").format(summary=summary.splitlines()[0]), 15000)
+            window.statusBar().showMessage(summary.splitlines()[0].rstrip("：:"), 15000)
 
     ctx.tasks.submit(
-        run, on_done=done, label=window.tr("首次使用：正在生成演示社群（{n} 名成员）…").format(n=DEMO_MEMBERS),
+        run, on_done=done, label=QCoreApplication.translate("App", "首次使用：正在生成演示社群（{n} 名成员）…").format(n=DEMO_MEMBERS),
         progress_parent=window, cancellable=True,
     )
 

@@ -34,10 +34,6 @@ DATA_KINDS = frozenset(
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AppContext", text)
-
-
 @dataclass(frozen=True)
 class WorkspaceTarget:
     """Where a workspace lives: a SQLite file, or a server database URL (team mode)."""
@@ -108,11 +104,12 @@ class WorkspaceLock:
 
     def acquire(self) -> None:
         """Take the lock or raise WorkspaceLockedError naming the file and the holder."""
+        translate = QCoreApplication.translate
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(
-                _tr("无法创建工作区所在的文件夹「{folder}」：{reason}").format(
+                translate("AppContext", "无法创建工作区所在的文件夹「{folder}」：{reason}").format(
                     folder=self.path.parent, reason=exc.strerror or exc)
             ) from exc
         if self._lock.tryLock(0):
@@ -120,33 +117,33 @@ class WorkspaceLock:
         error = self._lock.error()
         if error == QLockFile.LockError.LockFailedError:
             pid, host, _app = self._lock.getLockInfo()
-            ok = pid > 0
-            if ok and host == QSysInfo.machineHostName() and not _pid_alive(pid):
+            if pid > 0 and host == QSysInfo.machineHostName() and not _pid_alive(pid):
                 # Left behind by a copy that crashed on this computer.
                 self._lock.removeStaleLockFile()
                 if self._lock.tryLock(0):
                     return
                 pid, host, _app = self._lock.getLockInfo()
-                ok = pid > 0
-            holder = (
-                _tr("（进程 {pid}，电脑「{host}」）").format(pid=pid, host=host) if ok else ""
+            holder = ""
+            if pid > 0:
+                holder = translate("AppContext", "（进程 {pid}，电脑「{host}」）").format(
+                    pid=pid, host=host)
+            message = translate(
+                "AppContext",
+                "工作区「{name}」已在另一个 sqdesk 窗口中打开{holder}。"
+                "同一个工作区同一时间只能在一个窗口中打开，请切换到那个窗口或先关闭它。"
+                "如果确定没有别的窗口在用它，可以删除锁文件「{lock}」后再试。",
             )
             raise WorkspaceLockedError(
-                _tr(
-                    "工作区「{name}」已在另一个 sqdesk 窗口中打开{holder}。"
-                    "同一个工作区同一时间只能在一个窗口中打开，请切换到那个窗口或先关闭它。"
-                    "如果确定没有别的窗口在用它，可以删除锁文件「{lock}」后再试。"
-                ).format(name=self.workspace_file.name, holder=holder, lock=self.path),
-            )
+                message.format(name=self.workspace_file.name, holder=holder, lock=self.path))
         if error == QLockFile.LockError.PermissionError:
-            raise WorkspaceLockedError(
-                _tr("无法在「{folder}」中创建锁文件：没有写入权限。工作区「{name}」需要放在可写的文件夹里。").format(
-                    folder=self.path.parent, name=self.workspace_file.name),
+            message = translate(
+                "AppContext",
+                "无法在「{folder}」中创建锁文件：没有写入权限。工作区「{name}」需要放在可写的文件夹里。",
             )
-        raise WorkspaceLockedError(
-            _tr("无法锁定工作区「{name}」（锁文件「{lock}」）").format(
-                name=self.workspace_file.name, lock=self.path),
-        )
+            raise WorkspaceLockedError(
+                message.format(folder=self.path.parent, name=self.workspace_file.name))
+        message = translate("AppContext", "无法锁定工作区「{name}」（锁文件「{lock}」）")
+        raise WorkspaceLockedError(message.format(name=self.workspace_file.name, lock=self.path))
 
     def release(self) -> None:
         if self._lock.isLocked():
@@ -257,7 +254,7 @@ class AppContext(QObject):
 
         self.tasks.submit(
             _open_workspace_task(target), on_done=done, on_error=failed,
-            label=_tr("正在打开工作区…"),
+            label=QCoreApplication.translate("AppContext", "正在打开工作区…"),
         )
 
     def set_workspace(

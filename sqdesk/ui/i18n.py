@@ -1,13 +1,17 @@
 """UI language: Chinese is the source language of every string; English is a translation.
 
 Strings are written in Chinese inside ``self.tr()`` / ``QCoreApplication.translate()``
-/ ``QT_TRANSLATE_NOOP()``. ``sqdesk/resources/translations/sqdesk_en.ts`` holds their
-English, compiled to ``sqdesk_en.qm``. After adding strings::
+/ ``QT_TRANSLATE_NOOP()``. Their English lives in Qt Linguist catalogues under
+``sqdesk/resources/translations``: ``sqdesk_en.ts`` for the shell (main window,
+dashboard, dialogs of the app itself, vocabulary) and one ``<area>_en.ts`` per screen
+owner if they like (e.g. ``roster_en.ts``); every ``*_en.qm`` there is loaded. After
+adding strings::
 
-    python -m sqdesk.ui.i18n            # lupdate over sqdesk/ui + sqdesk/app.py, then lrelease
+    python -m sqdesk.ui.i18n                                   # the shell catalogue
+    python -m sqdesk.ui.i18n roster_en.ts sqdesk/ui/views/roster.py sqdesk/ui/dialogs/…
 
-then fill the new ``<translation>`` entries of the .ts (Qt Linguist or any editor) and
-run it again to recompile the .qm.
+(lupdate keeps existing translations), fill the new ``<translation>`` entries (Qt
+Linguist or any editor), and run it again to compile the ``.qm``.
 """
 
 from __future__ import annotations
@@ -42,11 +46,15 @@ def install_translators(app: QCoreApplication, lang: str) -> str:
     _installed.clear()
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-        ours = QTranslator(app)
-        if not ours.load(str(TRANSLATIONS / "sqdesk_en.qm")):
+        catalogues = sorted(TRANSLATIONS.glob("*_en.qm"))
+        if TRANSLATIONS / "sqdesk_en.qm" not in catalogues:
             raise FileNotFoundError(TRANSLATIONS / "sqdesk_en.qm")
-        app.installTranslator(ours)
-        _installed.append(ours)
+        for qm in catalogues:
+            translator = QTranslator(app)
+            if not translator.load(str(qm)):
+                raise ValueError(f"not a Qt translation catalogue: {qm}")
+            app.installTranslator(translator)
+            _installed.append(translator)
     else:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         qt_zh = QTranslator(app)
@@ -111,24 +119,29 @@ def vocab(value: str) -> str:
     return QCoreApplication.translate(VOCAB_CONTEXT, value) if value else value
 
 
-def source_files() -> list[Path]:
-    files = sorted((PACKAGE / "ui").rglob("*.py"))
-    files.append(PACKAGE / "app.py")
-    return [f for f in files if f.exists()]
+SHELL_SOURCES = (
+    "app.py", "ui/main_window.py", "ui/context.py", "ui/tasks.py", "ui/crash.py",
+    "ui/i18n.py", "ui/views/__init__.py", "ui/views/placeholder.py", "ui/views/dashboard.py",
+    "ui/widgets/icons.py",
+)
 
 
-def update_catalogue() -> None:  # developer tool, not used at run time
+def update_catalogue(ts_name: str = "sqdesk_en.ts", sources: list[str] | None = None) -> Path:
+    """Developer tool (not used at run time): lupdate ``sources`` into the catalogue, then
+    lrelease it. Paths in ``sources`` are relative to the repository or absolute."""
     import subprocess
 
-    ts = TRANSLATIONS / "sqdesk_en.ts"
+    ts = TRANSLATIONS / ts_name
+    files = [str(PACKAGE / f) for f in SHELL_SOURCES] if not sources else sources
     subprocess.run(
-        ["pyside6-lupdate", *map(str, source_files()), "-source-language", "zh_CN",
-         "-target-language", "en", "-no-obsolete", "-locations", "none", "-ts", str(ts)],
+        ["pyside6-lupdate", *files, "-source-language", "zh_CN", "-target-language", "en",
+         "-no-obsolete", "-locations", "none", "-ts", str(ts)],
         check=True,
     )
-    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+    qm = ts.with_suffix(".qm")
+    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(qm)], check=True)
+    return qm
 
 
 if __name__ == "__main__":
-    update_catalogue()
-    sys.exit(0)
+    update_catalogue(sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else update_catalogue()

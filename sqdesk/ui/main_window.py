@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -42,7 +42,6 @@ from sqdesk.ui.tasks import TaskHandle
 from sqdesk.ui.views import BY_KEY, VIEWS, ViewSpec, load_view_class
 from sqdesk.ui.widgets.icons import SELECTED, SIDEBAR, app_icon, icon
 
-WORKSPACE_FILTER = "sqdesk 工作区 (*.sqdesk);;SQLite 数据库 (*.sqlite *.db);;所有文件 (*)"
 DEFAULT_SIZE = QSize(1280, 800)
 
 
@@ -131,13 +130,17 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setMinimumWidth(112)
         for spec in VIEWS:
             item = QListWidgetItem(icon(spec.icon, SIDEBAR, SELECTED), spec.label)
             item.setToolTip(spec.description)
             item.setSizeHint(QSize(0, 42))
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
+        # Wide enough for the longest label in the current language (in the qss font).
+        self.sidebar.ensurePolished()
+        metrics = QFontMetrics(self.sidebar.font())
+        widest = max(metrics.horizontalAdvance(spec.label) for spec in VIEWS)
+        self.sidebar.setMinimumWidth(max(112, widest + 22 + 48))  # icon, padding, border
 
         self.content = QWidget(self)
         self.content.setObjectName("contentPane")
@@ -238,6 +241,16 @@ class MainWindow(QMainWindow):
         view = bar.addMenu(self.tr("视图(&V)"))
         for action in self.view_actions.values():
             view.addAction(action)
+        view.addSeparator()
+        self.language_menu = view.addMenu(self.tr("界面语言"))
+        language_group = QActionGroup(self)
+        current = self.ctx.settings.language
+        for code, name in (("zh", "中文"), ("en", "English")):
+            action = self.language_menu.addAction(name)  # each name in its own language
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _c=False, code=code: self.set_language(code))
+            language_group.addAction(action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.act_about)
@@ -356,7 +369,7 @@ class MainWindow(QMainWindow):
     def new_workspace(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("新建工作区"), str(self._dialog_folder() / self.tr("新社群.sqdesk")),
-            WORKSPACE_FILTER,
+            self._file_filter(),
         )
         if not path:
             return
@@ -374,7 +387,7 @@ class MainWindow(QMainWindow):
 
     def open_workspace_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("打开工作区"), str(self._dialog_folder()), WORKSPACE_FILTER,
+            self, self.tr("打开工作区"), str(self._dialog_folder()), self._file_filter(),
         )
         if path:
             self.open_location(path)
@@ -399,7 +412,7 @@ class MainWindow(QMainWindow):
 
         suggested = backup_name(target.path, "backup").with_suffix("")
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("备份工作区"), str(suggested), WORKSPACE_FILTER,
+            self, self.tr("备份工作区"), str(suggested), self._file_filter(),
         )
         if path:
             self.backup_to(Path(path))
@@ -432,13 +445,16 @@ class MainWindow(QMainWindow):
             return
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("工作区另存为"), str(target.path.with_name(target.path.stem + "-副本.sqdesk")),
-            WORKSPACE_FILTER,
+            self._file_filter(),
         )
         if path:
             dest = Path(path)
             if not dest.suffix:
                 dest = dest.with_suffix(".sqdesk")
             self.backup_to(dest, then=lambda p: self.open_location(p))
+
+    def _file_filter(self) -> str:
+        return self.tr("sqdesk 工作区 (*.sqdesk);;SQLite 数据库 (*.sqlite *.db);;所有文件 (*)")
 
     def _dialog_folder(self) -> Path:
         target = self.ctx.target
@@ -549,6 +565,18 @@ class MainWindow(QMainWindow):
         self.busy_bar.setVisible(busy)
 
     # misc ----------------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """Remember the UI language; it applies from the next start (every screen is
+        built with its strings translated once)."""
+        if code == self.ctx.settings.language:
+            return
+        self.ctx.settings.language = code
+        QMessageBox.information(
+            self, self.tr("界面语言"),
+            self.tr("重新启动 sqdesk 后，界面将切换为{language}。").format(
+                language="English" if code == "en" else "中文"),
+        )
+
     def about(self) -> None:
         from PySide6 import __version__ as qt_version
 

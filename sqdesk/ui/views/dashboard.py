@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sqdesk.ui.context import AppContext
+from sqdesk.ui.i18n import vocab
 from sqdesk.ui.tasks import TaskHandle
 from sqdesk.ui.widgets.icons import icon
 
@@ -232,7 +233,7 @@ class DashboardView(QWidget):
         seats = sum(e.registered for e in ov.upcoming)
         self.card_events.set(n(len(ov.upcoming)), self.tr("共 {n} 人已报名").format(n=n(seats)))
         self.card_rules.set(
-            n(ov.rule_todos), self.tr("群规检查引擎接入后，这里列出需要处理的成员")
+            n(ov.rule_todos), self.tr("群规检查引擎接入后在此计数")
         )
         self._fill_events(ov)
         if self._dirty:
@@ -253,7 +254,7 @@ class DashboardView(QWidget):
                 seats = self.tr("{n} 人").format(n=e.registered)
             if e.waitlisted:
                 seats += self.tr("（候补 {n}）").format(n=e.waitlisted)
-            for col, text in enumerate((when, e.title, e.kind, e.location, seats)):
+            for col, text in enumerate((when, e.title, vocab(e.kind), e.location, seats)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
