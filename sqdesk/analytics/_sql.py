@@ -76,6 +76,8 @@ def div(expr: ColumnElement[int], by: int) -> ColumnElement[int]:
 
 def month_number(session: Session, column: Any, origin: int = 0) -> ColumnElement[int]:
     """year * 12 + (month - 1) - ``origin``: consecutive integers for consecutive months."""
+    year: ColumnElement[Any]
+    month: ColumnElement[Any]
     if dialect(session) == "sqlite":
         year, month = func.strftime(literal_column("'%Y'"), column), func.strftime(literal_column("'%m'"), column)
     else:

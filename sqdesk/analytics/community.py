@@ -417,14 +417,20 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
         return Retention(months, [])
     first_month = min(cohorts)
     member_cohort = {mid: m for m, mids in cohorts.items() for mid in mids}
-    month_col = month_number(session, Activity.occurred_at).label("m")
     scope_from = Scope(dt.date(first_month // 12, first_month % 12 + 1, 1), scope.end, scope.group_ids, scope.include_staff)
-    stmt = select(Activity.member_id, month_col).where(*_activity_conds(scope_from)).group_by(Activity.member_id, month_col)
+    stmt = (
+        select(Activity.member_id, distinct_values(session, month_number(session, Activity.occurred_at)))
+        .where(*_activity_conds(scope_from))
+        .group_by(Activity.member_id)
+    )
     active: dict[tuple[int, int], int] = defaultdict(int)
-    for mid, m in session.execute(stmt):
+    for mid, values in session.execute(stmt):
         c = member_cohort.get(mid)
-        if c is not None and 0 <= m - c < months:
-            active[(c, m - c)] += 1
+        if c is None:
+            continue
+        for m in int_list(values):
+            if 0 <= m - c < months:
+                active[(c, m - c)] += 1
     last = month_index(scope.end)
     out = []
     for c in sorted(cohorts):
@@ -619,6 +625,21 @@ def message_counts(session: Session, scope: Scope) -> dict[int, float]:
         .group_by(Activity.member_id)
     )
     return {int(mid): float(v) for mid, v in session.execute(stmt) if v and float(v) > 0}
+
+
+def message_evidence(session: Session, scope: Scope, member_ids: Sequence[int] | None = None) -> Evidence:
+    """The 发言 rows in the scope (of the given members): behind the inequality figures, the
+    top-N share and a quiet 骨干's history."""
+    conds = _activity_conds(scope, (MESSAGE_KIND,))
+    found: list[tuple[int, int]] = []
+    parts = [None] if member_ids is None else list(chunks(sorted(member_ids)))
+    for part in parts:
+        stmt = select(Activity.id, Activity.member_id).where(*conds)
+        if part is not None:
+            stmt = stmt.where(Activity.member_id.in_(list(part)))
+        found.extend((int(r[0]), int(r[1])) for r in session.execute(stmt))
+    found.sort()
+    return Evidence(sorted({m for _, m in found}), [i for i, _ in found])
 
 
 def participation_inequality(session: Session, scope: Scope) -> Inequality:
@@ -855,7 +876,7 @@ def inviter_quality(session: Session, scope: Scope) -> list[InviterQuality]:
     rows = session.execute(
         select(Member.id, Member.inviter_id, Member.status).where(Member.inviter_id.is_not(None))
     ).all()
-    invitees = [(int(r[0]), int(r[1]), r[2]) for r in rows if r[0] in joined]
+    invitees = [(int(r[0]), int(r[1] or 0), r[2]) for r in rows if r[0] in joined]
     active: set[int] = set()
     for part in chunks([r[0] for r in invitees]):
         stmt = (

@@ -347,8 +347,8 @@ def compute_member_metrics(
     )
     if small:
         stayed = stayed.where(Member.inviter_id.in_(ids))
-    for mid, count in session.execute(stayed):
-        i = pos.get(mid)
+    for inviter, count in session.execute(stayed):
+        i = pos.get(int(inviter or 0))
         if i is not None:
             cols["invites_stayed"][i] = int(count)
 

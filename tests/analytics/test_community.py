@@ -179,6 +179,7 @@ def test_inequality_and_backbone_risk(world) -> None:
         ineq = c.participation_inequality(s, scope)
         risk = c.backbone_risk(s, scope, top_n=5, quiet_days=14)
         risk_long = c.backbone_risk(s, scope, quiet_days=40)
+        top_rows = c.message_evidence(s, scope, risk.top_member_ids)
     counts: dict[int, float] = defaultdict(float)
     for a in oracle_active_sets(rows, START, AS_OF, None, False, {"发言"}):
         counts[a["member_id"]] += a["value"]
@@ -192,6 +193,9 @@ def test_inequality_and_backbone_risk(world) -> None:
     assert math.isclose(risk.top_share or 0, sum(values[:5]) / total)
     half = next(i + 1 for i in range(len(values)) if sum(values[: i + 1]) >= total / 2)
     assert risk.members_for_half == half
+    by_id = {a["id"]: a for a in rows.activities}
+    assert top_rows.member_ids == sorted(risk.top_member_ids)
+    assert math.isclose(sum(by_id[i]["value"] for i in top_rows.activity_ids), (risk.top_share or 0) * total)
     assert [q.member_id for q in risk.quiet] == [p.backbone_silent]
     assert risk.quiet[0].last_active == dt.datetime(2025, 5, 31, 9)
     assert risk_long.quiet == []               # silent for 30 days only: not quiet over a 40-day window
