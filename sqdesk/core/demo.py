@@ -316,6 +316,14 @@ _COHORT_CLASS = _Pick(((ACTIVE, 0.5), (LURKER, 0.4), (SILENT, 0.1)))
 _GENDER = _Pick((("男", 0.52), ("女", 0.45), ("未知", 0.03)))
 _INDUSTRY = _Pick((i, i.weight) for i in INDUSTRIES)
 _N_TAGS = _Pick(((0, 0.35), (1, 0.35), (2, 0.2), (3, 0.1)))
+_SURNAME = _Pick(SURNAMES)
+_CITY = _Pick(CITIES)
+_MEETUP_CITY = _Pick(CITIES[:8])
+_BIG_CITY = _Pick(CITIES[:4])
+_SOURCE_PLAIN = _Pick(SOURCES_PLAIN)
+_SOURCE_INVITED = _Pick(SOURCES_INVITED)
+_SD_CATEGORY = _Pick(SD_WEIGHTS)
+_EVENT_KIND = _Pick((("线上讲座", 35), ("直播", 20), ("线下见面会", 30), ("分享会", 15)))
 
 
 @dataclass
@@ -588,10 +596,8 @@ class _Builder:
         self.event_days: dict[int, float] = {}
         self.planted: dict[str, list[int]] = {}
         self.tag_ids: dict[str, int] = {}
-        self.next_activity_id = 1
         self._phones: set[str] = set()
         self._wechats: set[str] = set()
-        self._picks: dict[int, _Pick[str]] = {}
         # On SQLite talk rows carry their timestamp as the text SQLAlchemy would store.
         self.text_stamps = False
         self.day_text = [d.isoformat() + " " for d in self.dates]
@@ -604,12 +610,6 @@ class _Builder:
     def at(self, day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
         return self.midnights[day] + dt.timedelta(hours=hour, minutes=minute, seconds=second)
 
-    def weighted(self, pairs: Sequence[tuple[str, float]]) -> str:
-        picker = self._picks.get(id(pairs))
-        if picker is None:
-            picker = self._picks[id(pairs)] = _Pick(pairs)
-        return picker(self.rng)
-
     # ---- members -------------------------------------------------------------------
 
     def make_people(self) -> None:
@@ -619,7 +619,9 @@ class _Builder:
         cohort_size = max(8, round(n * 0.03))
         self.cohort_day = self.day_of(_first_of_month(self.start + dt.timedelta(days=DAYS - 300)))
         seeds = max(5, n // 100)
-        weights = [math.exp(math.log(4) * d / DAYS) * (1.15 if d % 7 in (5, 6) else 1.0) for d in range(DAYS)]
+        weights = [
+            math.exp(math.log(4) * d / DAYS) * (1.15 if self.dates[d].weekday() >= 5 else 1.0) for d in range(DAYS)
+        ]
         for _ in range(6):
             b = rng.randrange(60, DAYS - 20)
             for d in range(b, b + rng.randint(4, 9)):
@@ -664,13 +666,13 @@ class _Builder:
             p.tau = rng.uniform(lo, hi)
             p.floor = FLOOR[p.cls]
 
-        # Leaving: silent and lurking members drift away; staff never do.
+        # Leaving: silent and lurking members drift away; staff never do. Four in five of
+        # the 训练营 cohort leave 50–70 days after joining, once the camp is over.
+        cohort = [p for p in people if p.cohort]
+        for p in rng.sample(cohort, round(0.8 * len(cohort))):
+            p.leave = p.join + rng.randint(50, 70)
         for p in people:
-            if p.role != "成员":
-                continue
-            if p.cohort:
-                if rng.random() < 0.8:
-                    p.leave = p.join + rng.randint(50, 70)
+            if p.role != "成员" or p.cohort:
                 continue
             if rng.random() < LEAVE_PROB[p.cls]:
                 leave = p.join + 3 + int(rng.expovariate(1 / 150))
@@ -747,9 +749,9 @@ class _Builder:
                             p.inviter = cand.idx
                             break
                 if p.inviter is not None:
-                    p.source = self.weighted(SOURCES_INVITED)
+                    p.source = _SOURCE_INVITED(self.rng)
                 else:
-                    p.source = self.weighted(SOURCES_PLAIN)
+                    p.source = _SOURCE_PLAIN(self.rng)
             elif p.idx == 0:
                 p.source = "创始人"
             if p is self.bad_inviter:
@@ -762,7 +764,7 @@ class _Builder:
     def _name(self, p: _Person) -> None:
         rng = self.rng
         p.gender = _GENDER(rng)
-        p.surname = self.weighted(SURNAMES)
+        p.surname = _SURNAME(self.rng)
         chars = MALE_CHARS if p.gender == "男" else FEMALE_CHARS if p.gender == "女" else MALE_CHARS + FEMALE_CHARS
         length = 1 if rng.random() < 0.2 or len(p.surname) == 2 and rng.random() < 0.5 else 2
         p.given = "".join(rng.choice(chars) for _ in range(length))
@@ -794,7 +796,7 @@ class _Builder:
     def _profile(self, p: _Person) -> None:
         rng = self.rng
         self._name(p)
-        p.city = self.weighted(CITIES)
+        p.city = _CITY(self.rng)
         ind = _INDUSTRY(rng)
         p.industry = ind
         p.title = rng.choice(ind.titles)
@@ -1000,8 +1002,7 @@ class _Builder:
                 if out < DAYS and (leave is None or out < leave):
                     leave = out
             stay(p, g, first, 0.04, leave)
-        founder_paid = [g for g in paid]
-        for g in founder_paid:
+        for g in paid:
             stay(founder, g, g.created, 1.0)
         for g in cities:
             residents = [p for p in people if p.city == g.city and p.role != "群主"]
@@ -1025,17 +1026,16 @@ class _Builder:
         regs: list[tuple[Any, ...]] = []
         acts: list[_Act] = []
         n_past = min(600, 48 + self.n // 200)
-        kinds = (("线上讲座", 35), ("直播", 20), ("线下见面会", 30), ("分享会", 15))
         ev_weights = [math.exp(math.log(3) * d / DAYS) for d in range(DAYS)]
         for d in range(40):
             ev_weights[d] = 0.0
         cum = _cumulative(ev_weights)
         plans: list[tuple[int, str]] = []
         for _ in range(n_past):
-            plans.append((_draw_day(rng, cum, 0, DAYS), self.weighted(kinds)))
+            plans.append((_draw_day(rng, cum, 0, DAYS), _EVENT_KIND(rng)))
         n_up = min(40, 6 + self.n // 5000)
         for _ in range(n_up):
-            plans.append((DAYS + rng.randint(0, 35), self.weighted(kinds)))
+            plans.append((DAYS + rng.randint(0, 35), _EVENT_KIND(rng)))
         # One meetup next week is already full, with people on the waitlist.
         plans.append((DAYS + rng.randint(3, 9), "线下见面会*"))
         plans.sort()
@@ -1081,7 +1081,7 @@ class _Builder:
         if kind == "线下见面会":
             while self.dates[day].weekday() < 5 and rng.random() < 0.8 and day + 1 < len(self.dates) - 1:
                 day += 1
-            city = self.weighted(CITIES[:4] if full else CITIES[:8])
+            city = (_BIG_CITY if full else _MEETUP_CITY)(rng)
             hour, minute, hours = (14, 0, 3.0) if self.dates[day].weekday() >= 5 else (19, 0, 2.5)
             capacity = rng.choice((20, 30, 40, 60, 80))
             district = rng.choice(DISTRICTS.get(city, ("市中心",)))
@@ -1130,7 +1130,10 @@ class _Builder:
         if announce > DAYS - 1:
             ev.status = "筹备"
             return
-        pool = self._pool(ev.groups, announce, city if kind == "线下见面会" else None)
+        pool = [
+            p for p in self._pool(ev.groups, announce, city if kind == "线下见面会" else None)
+            if p.quiet is None or p.quiet > day
+        ]
         if kind == "线下见面会":
             rate = rng.uniform(0.05, 0.15)
         elif kind == "直播":
@@ -1272,7 +1275,7 @@ class _Builder:
             if end <= p.join:
                 continue
             day = rng.randrange(p.join, end)
-            cat = self.weighted(SD_WEIGHTS)
+            cat = _SD_CATEGORY(rng)
             kws, offers, needs = SD[cat]
             kind = "供给" if rng.random() < 0.55 else "需求"
             # Keywords are Zipf-like within a category: a few ("小程序开发", "外包") come up
@@ -1317,13 +1320,18 @@ class _Builder:
             want = want or (it["status"] == "open" and rng.random() < 0.2)
             if not want:
                 continue
-            # Same category and keyword first; otherwise an offer of the same category.
+            # Same category and keyword first; otherwise an offer of the same category; for a
+            # need that did get answered, whatever offer an operator judged close enough.
             cands = [
                 items[j] for j in offers_by_key.get((it["cat"], it["kw"]), [])
                 if items[j]["member"] is not it["member"] and items[j]["day"] <= it["day"] + 20
             ] or [
                 o for o in offers_by_cat.get(it["cat"], [])
                 if o["member"] is not it["member"] and o["day"] <= it["day"] + 20
+            ] or [
+                o for o in items
+                if it["status"] == "matched" and o["kind"] == "供给" and o["member"] is not it["member"]
+                and o["day"] <= it["day"] + 20
             ]
             if not cands:
                 if it["status"] == "matched":
@@ -1332,9 +1340,12 @@ class _Builder:
             for offer in rng.sample(cands, min(len(cands), rng.choice((1, 1, 2)))):
                 same_city = offer["member"].city == it["member"].city
                 same_kw = offer["kw"] == it["kw"]
-                score = rng.uniform(0.55, 0.9) if same_kw else rng.uniform(0.3, 0.55)
+                if offer["cat"] != it["cat"]:
+                    score, reason = rng.uniform(0.2, 0.35), f"跨类推荐：对方可提供「{offer['kw']}」"
+                else:
+                    score = rng.uniform(0.55, 0.9) if same_kw else rng.uniform(0.3, 0.55)
+                    reason = f"同属「{it['cat']}」" + (f"，关键词「{it['kw']}」一致" if same_kw else "")
                 score = round(min(0.99, score + (0.05 if same_city else 0.0)), 2)
-                reason = f"同属「{it['cat']}」" + (f"，关键词「{it['kw']}」一致" if same_kw else "")
                 reason += f"；同在{it['member'].city}" if same_city else ""
                 if it["status"] == "matched":
                     outcome = rng.choice(("accepted", "met", "met"))
@@ -1528,7 +1539,8 @@ class _Builder:
             span = end - start
             bend = tau * math.log(1 / floor) if floor > 0 else float("inf")
             eff = tau * (1 - math.exp(-min(span, bend) / tau)) + floor * max(0.0, span - bend)
-            k = min(span, _poisson(rng, rate * eff * rng.gammavariate(2.0, 0.5)))
+            spread = rng.gammavariate(2.0, 0.5) if p.quiet is None else 1.0  # the planted 骨干 is steady
+            k = min(span, _poisson(rng, rate * eff * spread))
             cum = self.day_cum
             lo, hi = cum[start], cum[end]
             width = hi - lo
