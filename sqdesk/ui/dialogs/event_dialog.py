@@ -268,6 +268,9 @@ class RecurrenceEditor(QWidget):
             days.addWidget(b)
             self.day_buttons.append(b)
         days.addStretch(1)
+        self.days_row.setStyleSheet(
+            "QToolButton { border: 1px solid #cbd5e1; border-radius: 3px; padding: 2px 6px; background: #ffffff; }"
+            "QToolButton:checked { background: #2563eb; color: #ffffff; border-color: #1d4ed8; }")
         lay.addWidget(self.days_row)
 
         end = QHBoxLayout()
@@ -560,7 +563,7 @@ class EventDialog(QDialog):
         self.hosts.setToolTip(self.tr("选中后按 Delete 移除"))
         self.hosts.installEventFilter(self)
         self.host_search = MemberSearchBox(self.ctx, hosts_box, limit=6,
-                                           placeholder=self.tr("搜索成员，回车添加为主讲/主持"))
+                                           placeholder=self.tr("添加主讲：搜索成员，回车"))
         self.host_search.picked.connect(self._add_host)
         hv.addWidget(self.hosts)
         hv.addWidget(self.host_search)
@@ -620,6 +623,7 @@ class EventDialog(QDialog):
         for line in (self.title_edit, self.location):
             line.textEdited.connect(lambda _t: self._form_changed())
         self.recurrence.changed.connect(self._form_changed)
+        self.recurrence.changed.connect(lambda: QTimer.singleShot(0, self._grow))
         self.capacity.valueChanged.connect(lambda _v: self._form_changed())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -820,7 +824,15 @@ class EventDialog(QDialog):
         self.save_anyway_button.setVisible(True)
         self.save_anyway_button.setEnabled(True)
         self.save_button.setText(self.tr("重新检查并保存"))
+        self._grow()
         self.conflicts_shown.emit(len(conflicts))
+
+    def _grow(self) -> None:
+        """Rows that appear (recurrence controls, the conflict list) get room, never squeezed."""
+        self.layout().activate()
+        hint = self.sizeHint()
+        if hint.height() > self.height() or hint.width() > self.width():
+            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
 
     def _push(self, data: core_events.EventInput) -> None:
         cmd: CoreCommand
