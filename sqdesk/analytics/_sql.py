@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Date, Float, Integer, cast, distinct, func, literal_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.sqltypes import NullType
 
 # Kinds that show a member taking part. Operator-made lines (提醒/警告/清退/备注),
 # bookkeeping (入群/退群/付费) and 违规 do not make anyone "active": a reminder sent to
@@ -103,7 +104,8 @@ def distinct_values(session: Session, expr: ColumnElement[int]) -> ColumnElement
     SQLite has ``group_concat(DISTINCT …)`` (text), PostgreSQL ``array_agg(DISTINCT …)``."""
     if dialect(session) == "sqlite":
         return func.group_concat(distinct(expr))
-    return func.array_agg(distinct(expr))
+    # NullType: psycopg already returns a list; skip SQLAlchemy's per-element processing.
+    return func.array_agg(distinct(expr), type_=NullType())
 
 
 def int_list(value: Any) -> list[int]:

@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from sqdesk.analytics._sql import (
@@ -56,6 +56,7 @@ from sqdesk.analytics._sql import (
     as_date,
     as_datetime,
     day_after,
+    dialect,
 )
 from sqdesk.core.errors import ValidationError
 from sqdesk.models import Activity, Event, Group, Member, Membership, Registration, Tag, member_tags
@@ -264,24 +265,24 @@ def compute_member_metrics(
     end, starts = _window_starts(as_of)
     d90 = starts[90]
 
-    # -- roster, with each member's last participation before the end of ``as_of``:
-    # a correlated "newest matching row" walks ix_activities_member_time backwards and
-    # stops at the first participation row, so it costs a probe per member instead of
-    # a scan of the whole log.
-    last_conds = [
-        Activity.member_id == Member.id, Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS),
-    ]
-    if group_ids is not None:
-        last_conds.append(Activity.group_id.in_(list(group_ids)))
-    last_sq = (
-        select(Activity.occurred_at).where(*last_conds)
-        .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
-        .correlate(Member).scalar_subquery()
-    )
+    # -- roster, with each member's last participation before the end of ``as_of``.
+    # SQLite: a correlated "newest matching row" walks ix_activities_member_time
+    # backwards and stops at the first participation row — a probe per member instead
+    # of a scan of the log. PostgreSQL runs such probes one by one but scans in
+    # parallel, so there a GROUP BY over the participation rows is cheaper.
+    last_conds = [Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
+    probe = dialect(session) == "sqlite"
+    last_col: Any = null()
+    if probe:
+        last_col = (
+            select(Activity.occurred_at).where(Activity.member_id == Member.id, *last_conds)
+            .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
+            .correlate(Member).scalar_subquery()
+        )
     mconds = _member_scope(member_ids, group_ids)
     mstmt = select(
         Member.id, Member.joined_on, func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
-        Member.role, Member.level, Member.status, Member.paid_until, last_sq,
+        Member.role, Member.level, Member.status, Member.paid_until, last_col,
     ).where(and_(True, *mconds)).order_by(Member.id)
     wanted = set(member_ids) if member_ids is not None else None
     roster = [r for r in session.execute(mstmt) if wanted is None or r[0] in wanted]
@@ -297,6 +298,12 @@ def compute_member_metrics(
     for name in ("attended_90d", "registered_90d", "no_shows_90d", "invites_stayed"):
         cols[name] = zeros()
     last_active: list[dt.datetime | None] = [as_datetime(r[7]) for r in roster]
+    if not probe:
+        last_stmt = select(Activity.member_id, func.max(Activity.occurred_at)).where(*last_conds).group_by(Activity.member_id)
+        for mid, moment in session.execute(last_stmt):
+            i = pos.get(mid)
+            if i is not None:
+                last_active[i] = as_datetime(moment)
 
     # -- activity: the 90-day window, one pass with conditional sums ---------------
     aconds = [Activity.occurred_at >= d90, Activity.occurred_at < end, *_activity_scope(member_ids, group_ids)]
@@ -309,14 +316,14 @@ def compute_member_metrics(
             cond = and_(Activity.kind == kind, Activity.occurred_at >= starts[days])
         sums.append(func.sum(case((cond, measure), else_=0)).label(name))
     stmt = select(Activity.member_id, *sums).where(*aconds).group_by(Activity.member_id)
-    names = list(_WINDOW_KINDS)
+    names = list(_WINDOW_KINDS)  # the order of the sums in the select list
+    targets = [cols[name] for name in names]
     for row in session.execute(stmt):
         i = pos.get(row[0])
         if i is None:
             continue
-        for j, name in enumerate(names):
-            value = row[1 + j] or 0
-            cols[name][i] = int(value) if float(value).is_integer() else float(value)
+        for j, target in enumerate(targets, 1):
+            target[i] = row[j] or 0
 
     # -- registrations of events that started in the window -------------------------
     reg = (
@@ -352,35 +359,39 @@ def compute_member_metrics(
         if i is not None:
             cols["invites_stayed"][i] = int(count)
 
-    # -- groups (current memberships) and first known join ---------------------------
+    # -- groups (current memberships) and first known join; names joined in Python
+    # (the groups and tags tables are tiny), lists sorted by name.
+    group_name = {int(g): name for g, name in session.execute(select(Group.id, Group.name))}
     groups_of: list[list[str]] = [[] for _ in range(n)]
     first_join: dict[int, dt.date] = {}
-    gstmt = select(Membership.member_id, Group.name, Membership.joined_on, Membership.left_on).join(
-        Group, Group.id == Membership.group_id
-    ).order_by(Membership.member_id, Group.name)
+    gstmt = select(Membership.member_id, Membership.group_id, Membership.joined_on, Membership.left_on)
     if small:
         gstmt = gstmt.where(Membership.member_id.in_(ids))
-    for mid, gname, joined, left in session.execute(gstmt):
+    for mid, gid, joined, left in session.execute(gstmt):
         i = pos.get(mid)
         if i is None:
             continue
         joined_d, left_d = as_date(joined), as_date(left)
-        if left_d is None or left_d > as_of:
-            if joined_d is None or joined_d <= as_of:
-                groups_of[i].append(gname)
+        if (left_d is None or left_d > as_of) and (joined_d is None or joined_d <= as_of):
+            groups_of[i].append(group_name[gid])
         if joined_d is not None and (mid not in first_join or joined_d < first_join[mid]):
             first_join[mid] = joined_d
+    for names_ in groups_of:
+        if len(names_) > 1:
+            names_.sort()
 
+    tag_name = {int(t): name for t, name in session.execute(select(Tag.id, Tag.name))}
     tags_of: list[list[str]] = [[] for _ in range(n)]
-    tstmt = select(member_tags.c.member_id, Tag.name).join(Tag, Tag.id == member_tags.c.tag_id).order_by(
-        member_tags.c.member_id, Tag.name
-    )
+    tstmt = select(member_tags.c.member_id, member_tags.c.tag_id)
     if small:
         tstmt = tstmt.where(member_tags.c.member_id.in_(ids))
-    for mid, tname in session.execute(tstmt):
+    for mid, tid in session.execute(tstmt):
         i = pos.get(mid)
         if i is not None:
-            tags_of[i].append(tname)
+            tags_of[i].append(tag_name[tid])
+    for names_ in tags_of:
+        if len(names_) > 1:
+            names_.sort()
 
     # -- assemble ----------------------------------------------------------------------
     inactive: list[object] = [None] * n
@@ -393,31 +404,26 @@ def compute_member_metrics(
     paid: list[object] = [None] * n
     score: list[object] = [0.0] * n
     c = cols
-    for i, (mid, joined_on, intro, mrole, mlevel, mstatus, paid_until, _last) in enumerate(roster):
+    feeds = zip(
+        c["messages_30d"], c["checkins_30d"], c["shares_30d"], c["invites_30d"], c["invites_stayed"],
+        c["attended_90d"], c["no_shows_90d"], c["violations_30d"], strict=True,
+    )
+    for i, ((mid, joined_on, intro, mrole, mlevel, mstatus, paid_until, _last), feed) in enumerate(
+        zip(roster, feeds, strict=True)
+    ):
         joined = as_date(joined_on) or first_join.get(mid)
         if joined is not None:
             since_join[i] = (as_of - joined).days
         last = last_active[i]
-        if last is not None:
-            inactive[i] = (as_of - last.date()).days
-        else:
-            inactive[i] = since_join[i]
+        idle = (as_of - last.date()).days if last is not None else None
+        inactive[i] = idle if last is not None else since_join[i]
         has_intro[i] = bool(intro)
         role[i], status[i] = mrole, mstatus
-        paid_d = as_date(paid_until)
-        paid[i] = (paid_d - as_of).days if paid_d is not None else None
+        if paid_until is not None:
+            paid[i] = (as_date(paid_until) - as_of).days  # type: ignore[operator]
+        m30, chk, shr, inv, stay, att, nos, vio = feed
         sc = score_of(
-            inactive[i] if last is not None else None,  # type: ignore[arg-type]
-            last is not None,
-            float(c["messages_30d"][i]),  # type: ignore[arg-type]
-            float(c["checkins_30d"][i]),  # type: ignore[arg-type]
-            float(c["shares_30d"][i]),  # type: ignore[arg-type]
-            float(c["invites_30d"][i]),  # type: ignore[arg-type]
-            float(c["invites_stayed"][i]),  # type: ignore[arg-type]
-            float(c["attended_90d"][i]),  # type: ignore[arg-type]
-            float(c["no_shows_90d"][i]),  # type: ignore[arg-type]
-            float(c["violations_30d"][i]),  # type: ignore[arg-type]
-            weights,
+            idle, last is not None, m30, chk, shr, inv, stay, att, nos, vio, weights,
         )
         score[i] = sc
         computed = level_of(sc, last is not None and last >= d90, thresholds)
