@@ -118,7 +118,7 @@ class CheckinDialog(QDialog):
         self.search.edit.setFont(_font(self.font(), 30))
         self.search.edit.setMinimumHeight(64)
         self.search.results.setFont(_font(self.font(), 22))
-        self.search.set_visible_rows(5, padding=12)
+        self.search.set_visible_rows(5, padding=14)
         self.search.keep_results_visible = True
         self.search.results.setVisible(True)
         self.search.results.setStyleSheet(

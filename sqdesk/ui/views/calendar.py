@@ -547,6 +547,8 @@ class CalendarView(QWidget):
         self._gen = 0
         self._event_gen = 0
         self._scroll_pending = True
+        self._sized = False
+        self._auto_select = True  # the first load shows the next event in the panel
         self.registrations = RegistrationsModel(self)
         self._build()
         self._make_actions()
@@ -701,13 +703,12 @@ class CalendarView(QWidget):
         char = self.fontMetrics().averageCharWidth()
         pl.addWidget(self.reg_table, 1)
 
-        self.panel.setMinimumWidth(char * 62)
+        self.panel.setMinimumWidth(char * 54)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([1000, 640])
         lay.addWidget(self.splitter, 1)
 
         self.prev_button.clicked.connect(lambda: self.step(-1))
@@ -767,8 +768,16 @@ class CalendarView(QWidget):
 
     def _restore_state(self) -> None:
         state = self.ctx.settings.state(SPLITTER_STATE_KEY)
-        if state is not None:
-            self.splitter.restoreState(state)
+        self._sized = state is not None and self.splitter.restoreState(state)
+
+    def showEvent(self, e: Any) -> None:  # noqa: N802
+        super().showEvent(e)
+        if not self._sized and self.splitter.width() > 0:
+            # First time: the calendar gets about 60 %, the panel the rest.
+            self._sized = True
+            total = self.splitter.width()
+            grid = max(int(total * 0.6), total - self.panel.minimumWidth() - self.splitter.handleWidth())
+            self.splitter.setSizes([grid, total - grid])
 
     # ---- period ----------------------------------------------------------------------
     def period(self) -> tuple[dt.date, dt.date]:
@@ -875,6 +884,12 @@ class CalendarView(QWidget):
         if self.mode == "week" and self._scroll_pending:
             self._scroll_pending = False
             QTimer.singleShot(0, self._scroll_week_to_morning)
+        if self._auto_select and self.selected_event_id is None:
+            self._auto_select = False
+            now = dt.datetime.now()
+            upcoming = next((o for o in self.occurrences if o.ends_at >= now and o.status != "已取消"), None)
+            if upcoming is not None:
+                self.select_event(upcoming.event_id, upcoming.starts_at.date())
         self._fill_day_list()
         self.occurrences_loaded.emit(len(self.occurrences))
 
@@ -1019,14 +1034,18 @@ class CalendarView(QWidget):
         edge = KIND_COLOURS.get(ev.kind, KIND_COLOURS["其他"])[0]
         loc = QLocale()
         when_fmt = self.tr("yyyy年M月d日 dddd HH:mm")
-        start = loc.toString(_qdatetime(ev.starts_at), when_fmt)
-        end = (f"{ev.ends_at:%H:%M}" if ev.ends_at.date() == ev.starts_at.date()
-               else loc.toString(_qdatetime(ev.ends_at), when_fmt))
+        # A series shows the occurrence on the chosen day (the one the operator clicked).
+        occ = next((o for o in self.by_day.get(self.selected_day, []) if o.event_id == ev.id), None)
+        begins, ends = (occ.starts_at, occ.ends_at) if occ is not None else (ev.starts_at, ev.ends_at)
+        start = loc.toString(_qdatetime(begins), when_fmt)
+        end = f"{ends:%H:%M}" if ends.date() == begins.date() else loc.toString(_qdatetime(ends), when_fmt)
         rows: list[tuple[str, str]] = [
             (self.tr("时间"), f"{start} – {end}"),
         ]
         if ev.rrule:
-            rows.append((self.tr("重复"), escape(core_events.describe_rrule(ev.rrule))))
+            first = loc.toString(_qdate(ev.starts_at.date()), self.tr("yyyy年M月d日"))
+            rows.append((self.tr("重复"), self.tr("{rule}（{first} 起）").format(
+                rule=escape(core_events.describe_rrule(ev.rrule)), first=first)))
         if ev.location:
             rows.append((self.tr("地点/链接"), escape(ev.location)))
         rows.append((self.tr("面向"), escape("、".join(ev.group_names)) if ev.group_names else self.tr("全部群")))
