@@ -2,8 +2,8 @@
 
 The log holds no personal data: for each exception of the chain only its type, its
 message *scrubbed* (quoted text, e-mail addresses, SQL parameters and runs of 5+ digits
-such as phone numbers are blanked) and the stack (file, line, function, source line —
-never local variables). Paths under the home folder are written as ``~``.
+such as phone numbers are blanked) and the stack (file, line and function — neither
+source text nor local variables). Paths under the home folder are written as ``~``.
 
 The workspace stays consistent on its own: every change is one transaction
 (``ws.write()``), so an exception in the middle rolls the whole change back.
@@ -108,9 +108,8 @@ def format_report(
             lines.append("-- which led to --")
         lines.append("Traceback (most recent call last):")
         for frame in traceback.extract_tb(e.__traceback__):
+            # No source text: a literal on the failing line could be someone's data.
             lines.append(f'  File "{_short_path(frame.filename)}", line {frame.lineno}, in {frame.name}')
-            if frame.line:
-                lines.append(f"    {frame.line.strip()}")
         name = f"{type(e).__module__}.{type(e).__qualname__}"
         lines.append(f"{name}: {scrub(str(e))}")
         for note in getattr(e, "__notes__", ()) or ():
@@ -144,6 +143,7 @@ class CrashHandler(QObject):
         self.log_file: Path | None = None
         self._dialog: QWidget | None = None
         self._missed = 0
+        self._user_boxes: list[QWidget] = []
         self._previous_hooks: tuple[object, object] | None = None
         self._crashed.connect(self._show_later)
 
@@ -250,4 +250,7 @@ class CrashHandler(QObject):
         box.setWindowTitle(self.tr("无法完成"))
         box.setText(str(exc))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A parentless box lives only as long as a Python reference to it does.
+        self._user_boxes.append(box)
+        box.finished.connect(lambda _r, b=box: self._user_boxes.remove(b))
         box.open()

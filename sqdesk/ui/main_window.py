@@ -496,6 +496,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_workspace_actions()
         self.show_view(self._current or self._initial_view())
+        self.refresh_member_count()
         ws = self.ctx.ws
         if ws.backup_made is not None:
             self.statusBar().showMessage(
@@ -531,7 +532,7 @@ class MainWindow(QMainWindow):
     # status bar --------------------------------------------------------------------
     @Slot(object)
     def _on_data_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & {"members", "workspace", "imports"}:
+        if kinds & {"members", "imports"}:  # "workspace": see _on_workspace_opened
             self.refresh_member_count()
 
     def refresh_member_count(self) -> None:

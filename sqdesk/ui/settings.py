@@ -53,7 +53,8 @@ class Settings:
     demo_offered = Setting("workspace/demo_offered", bool, False)
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
-        self.q = qsettings if qsettings is not None else QSettings(ORGANIZATION, APPLICATION)
+        self.q = qsettings if qsettings is not None else QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
     # typed access ---------------------------------------------------------------
     def _read(self, setting: Setting[T]) -> T:
