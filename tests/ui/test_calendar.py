@@ -129,9 +129,16 @@ def test_capacity_two_waitlist_and_promotion_through_the_widgets(qtbot: Any, vie
     _fill(dlg, "杭州线下见面会", start, capacity=2)
     dlg.kind.setCurrentIndex(dlg.kind.findData("线下见面会"))
     dlg.location.setText("杭州市西湖区文三路 1 号")
+    # The host picker: pinyin initials, Enter adds the first hit (the dialog is not saved by it).
+    dlg.host_search.edit.setFocus()
+    qtbot.keyClicks(dlg.host_search.edit, "ww")
+    qtbot.keyClick(dlg.host_search.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.hosts.count() == 1, timeout=TIMEOUT)
+    assert dlg.hosts.item(0).text() == "王五" and dlg.isVisible()
     event_id = _save(qtbot, dlg)
     qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == event_id, timeout=TIMEOUT)
     assert view.current_event.capacity == 2 and view.current_event.kind == "线下见面会"
+    assert view.current_event.host_names == ("王五",)
     assert "杭州线下见面会" in view.details.text()
 
     _register(qtbot, view, "zhangsan", "张三")
@@ -161,6 +168,20 @@ def test_capacity_two_waitlist_and_promotion_through_the_widgets(qtbot: Any, vie
     with ctx.ws.read() as s:
         counts = E.registration_counts(s, event_id)
     assert (counts.registered, counts.waitlisted, counts.cancelled) == (2, 0, 1)
+
+    # Edit through the editor (loaded with the event's values), then undo the edit.
+    view.edit_event()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, EventDialog), timeout=TIMEOUT)
+    edit = view.dialog
+    assert isinstance(edit, EventDialog)
+    assert edit.title_edit.text() == "杭州线下见面会" and edit.capacity.value() == 2 and edit.host_ids() != []
+    edit.title_edit.setText("杭州线下见面会（第二期）")
+    _save(qtbot, edit)
+    qtbot.waitUntil(lambda: "第二期" in view.details.text(), timeout=TIMEOUT)
+    ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: "第二期" not in view.details.text(), timeout=TIMEOUT)
+    with ctx.ws.read() as s:
+        assert E.get_event(s, event_id).title == "杭州线下见面会"
 
 
 def test_door_checkin_by_pinyin_initials_counts_and_undo(qtbot: Any, view: CalendarView) -> None:
@@ -342,6 +363,18 @@ def test_weekly_series_on_every_wednesday_of_the_month_view(qtbot: Any, view: Ca
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == event_id, timeout=TIMEOUT)
     assert view.selected_day == target and "每周三" in view.details.text()
+    # Next month: the period label moves and the series is still there every Wednesday.
+    label = view.period_label.text()
+    with qtbot.waitSignal(view.occurrences_loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert view.period_label.text() != label
+    nxt = [d for d, occs in view.by_day.items() if any(o.event_id == event_id for o in occs)]
+    assert nxt and all(d.weekday() == 2 for d in nxt)
+    assert {d.month for d in nxt} >= {view.anchor.month}
+    with qtbot.waitSignal(view.occurrences_loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(view.today_button, Qt.MouseButton.LeftButton)
+    assert view.period_label.text() == label
+    view.select_day(target)
     # The week view shows it on Wednesday only.
     view._set_mode("week")
     _idle(qtbot, view)
