@@ -1413,10 +1413,10 @@ class _Builder:
             group_ids = [] if all_groups else [g.id for g in self.paid_groups]
             scoped += [(rid, g) for g in group_ids]
             rule_rows.append((rid, 2 if title == edited else 1, title, body, cat, all_groups, cond, action,
-                              arg, grace, enabled, i + 1))
+                              arg, grace, enabled, i))
             now = {"rule_id": rid, "revision": 1, "title": title, "body": body, "category": cat,
                    "condition": cond, "action": action, "action_arg": arg, "grace_days": grace,
-                   "all_groups": all_groups, "group_ids": group_ids, "position": i + 1,
+                   "all_groups": all_groups, "group_ids": group_ids, "position": i,
                    "enabled": enabled, "valid_from": begin, "author": founder}
             if title == edited:
                 # First published as a 60-day clear-out; softened to a 30-day reminder later.
@@ -1723,8 +1723,7 @@ def build_demo(
         sink.insert(_TABLES["Match"], _MATCH_COLS, matches)
         rule_rows, versions, scoped = b.make_rules()
         sink.insert(_TABLES["Rule"], _RULE_COLS, rule_rows)
-        # rule_versions grew columns over time (scope, action details): fill those it has.
-        version_cols = [c for c in versions[0] if c in _TABLES["RuleVersion"].c]
+        version_cols = list(versions[0])
         sink.insert(_TABLES["RuleVersion"], version_cols, [tuple(v[c] for c in version_cols) for v in versions])
         sink.insert(rule_groups, ("rule_id", "group_id"), scoped)
         report(32, total)
