@@ -156,6 +156,9 @@ class CheckinDialog(QDialog):
         lay.addLayout(buttons)
 
         self.search.picked.connect(self.check_in)
+        self.search.not_found.connect(
+            lambda text: self._say(self.tr("没有找到「{text}」，请换个写法（姓名、拼音首字母或手机号）").format(text=text),
+                                   ERR_STYLE))
         self.search.edit.installEventFilter(self)
         self.installEventFilter(self)
         ctx.changed.connect(self._on_changed)
@@ -215,6 +218,8 @@ class CheckinDialog(QDialog):
                                on_done=self._command_done, on_error=self._command_failed)
         self._mine.append(cmd)
         self.ctx.undo_stack.push(cmd)
+        self.search.edit.setFocus()
+        self._say(self.tr("正在签到「{name}」…").format(name=name), INFO_STYLE)
 
     def undo_last(self) -> None:
         stack = self.ctx.undo_stack
@@ -240,8 +245,6 @@ class CheckinDialog(QDialog):
             self.recent.insertItem(0, item)
             while self.recent.count() > RECENT:
                 self.recent.takeItem(self.recent.count() - 1)
-            self.search.clear()
-            self.search.edit.setFocus()
             self.checked_in.emit(result.message)
         else:
             self._say(self.tr("已撤销：{what}").format(what=cmd.label), WARN_STYLE)

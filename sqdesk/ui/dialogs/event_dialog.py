@@ -88,6 +88,7 @@ class MemberSearchBox(QWidget):
 
     picked = Signal(int, str)  # member id, display name
     results_ready = Signal(int)  # number of hits shown
+    not_found = Signal(str)  # Enter on a text nobody matches
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, limit: int = 8,
                  placeholder: str = "", search: SearchFn = roster_hits) -> None:
@@ -97,7 +98,6 @@ class MemberSearchBox(QWidget):
         self.search_fn = search
         self._gen = 0
         self._shown_gen = 0
-        self._pick_when_ready = False
         self.keep_results_visible = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -174,21 +174,42 @@ class MemberSearchBox(QWidget):
             self.results.setCurrentRow(0)
         self.results.setVisible(self.keep_results_visible or bool(hits) or bool(self.edit.text().strip()))
         self.results_ready.emit(len(hits))
-        if self._pick_when_ready:
-            self._pick_when_ready = False
-            self.pick_current()
 
     def pick_current(self) -> None:
+        """Pick the highlighted hit and empty the box for the next search."""
         if self._shown_gen != self._gen:
-            # Enter typed faster than the search: pick the first hit when it arrives.
-            self._pick_when_ready = True
-            self.search_now()
+            # Enter typed faster than the search: the first hit for exactly this text is
+            # picked when the answer comes; the box is free for the next name meanwhile.
+            text = self.edit.text().strip()
+            if text:
+                self.clear()
+                self._pick_first(text)
             return
         item = self.results.currentItem()
         if item is None:
+            if self.edit.text().strip():
+                self.not_found.emit(self.edit.text().strip())
             return
         member_id, name = item.data(Qt.ItemDataRole.UserRole)
+        self.clear()
         self.picked.emit(member_id, name)
+
+    def _pick_first(self, text: str) -> None:
+        fn = self.search_fn
+
+        def work(h: TaskHandle) -> list[Hit]:
+            with h.ws.read() as s:
+                return fn(s, text, 1)
+
+        def done(hits: list[Hit]) -> None:
+            if hits:
+                self.picked.emit(hits[0][0], hits[0][1])
+                return
+            if not self.edit.text():
+                self.edit.setText(text)  # give the unknown text back to be corrected
+            self.not_found.emit(text)
+
+        self.ctx.tasks.submit(work, on_done=done, owner=self)
 
     def clear(self) -> None:
         self.edit.clear()
