@@ -767,3 +767,25 @@ def member_events(session: Session, member_id: int, limit: int = 500) -> list[Ev
         .limit(limit)
     )
     return [EventLine(*r) for r in rows]
+
+
+def search_member_ids_sql(
+    session: Session,
+    query: str = "",
+    flt: MemberFilter | None = None,
+    *,
+    order_by: str = "id",
+    descending: bool = False,
+    limit: int | None = None,
+) -> list[int]:
+    """:func:`search_member_ids` always answered by SQL, never by the in-memory index.
+
+    The roster screen uses it where building (or rebuilding, after a commit) the index
+    would make the operator wait: opening a workspace, and the refresh right after an
+    edit. Same semantics and order as :func:`search_member_ids`."""
+    col = SORTABLE[order_by]
+    stmt = select(Member.id).where(and_(True, *search_conditions(query), *filter_conditions(session, flt)))
+    stmt = stmt.order_by(col.desc() if descending else col, Member.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.connection().execute(stmt).scalars())  # Core rows: no ORM overhead per id

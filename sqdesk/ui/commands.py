@@ -37,10 +37,6 @@ ErrorCallback = Callable[[BaseException], None]
 DoneCallback = Callable[["CoreCommand", bool], None]  # (command, True after redo / False after undo)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("commands", text)
-
-
 class CoreCommand(QUndoCommand):
     """Base: ``apply`` / ``revert`` run on the worker inside one write transaction."""
 
@@ -126,7 +122,7 @@ class CreateMemberCommand(CoreCommand):
     """新建成员. Undo deletes it (keeping a snapshot); redo restores it with the same id."""
 
     def __init__(self, ctx: AppContext, data: roster.MemberInput, **kw: Any) -> None:
-        super().__init__(ctx, _tr("新建成员「{name}」").format(name=data.display_name), **kw)
+        super().__init__(ctx, QCoreApplication.translate("Commands", "新建成员「{name}」").format(name=data.display_name), **kw)
         self.data = data
         self.member_id: int | None = None
         self._snapshot: dict[str, Any] | None = None
@@ -160,7 +156,7 @@ class EditMemberCommand(CoreCommand):
         name: str = "",
         **kw: Any,
     ) -> None:
-        super().__init__(ctx, _tr("编辑成员「{name}」").format(name=name or f"#{member_id}"), **kw)
+        super().__init__(ctx, QCoreApplication.translate("Commands", "编辑成员「{name}」").format(name=name or f"#{member_id}"), **kw)
         self.member_id = member_id
         self.changes = dict(changes)
         self.tags = list(tags) if tags is not None else None
@@ -172,7 +168,7 @@ class EditMemberCommand(CoreCommand):
         current = roster.get_member(session, self.member_id)
         if current.version != self.version:
             raise ConflictError(
-                _tr("成员「{name}」已被其他人修改，请刷新后再编辑").format(name=current.display_name)
+                QCoreApplication.translate("Commands", "成员「{name}」已被其他人修改，请刷新后再编辑").format(name=current.display_name)
             )
         self._before = {k: getattr(current, k) for k in self.changes}
         self._tags_before = list(current.tags)
@@ -202,8 +198,8 @@ class DeleteMembersCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, member_ids: Sequence[int], *, name: str = "", **kw: Any) -> None:
         text = (
-            _tr("删除成员「{name}」").format(name=name) if len(member_ids) == 1 and name
-            else _tr("删除 {n} 名成员").format(n=len(member_ids))
+            QCoreApplication.translate("Commands", "删除成员「{name}」").format(name=name) if len(member_ids) == 1 and name
+            else QCoreApplication.translate("Commands", "删除 {n} 名成员").format(n=len(member_ids))
         )
         super().__init__(ctx, text, **kw)
         self.member_ids = list(member_ids)
@@ -240,7 +236,7 @@ class BulkTagCommand(CoreCommand):
     def __init__(self, ctx: AppContext, member_ids: Sequence[int], tags: Sequence[str], **kw: Any) -> None:
         super().__init__(
             ctx,
-            _tr("给 {n} 名成员打标签 {tags}").format(
+            QCoreApplication.translate("Commands", "给 {n} 名成员打标签 {tags}").format(
                 n=len(member_ids), tags=" ".join("#" + t for t in tags)),
             **kw,
         )
@@ -265,7 +261,7 @@ class MoveToGroupCommand(CoreCommand):
         *, from_group_id: int | None = None, **kw: Any,
     ) -> None:
         super().__init__(
-            ctx, _tr("把 {n} 名成员移到「{group}」").format(n=len(member_ids), group=group_name), **kw
+            ctx, QCoreApplication.translate("Commands", "把 {n} 名成员移到「{group}」").format(n=len(member_ids), group=group_name), **kw
         )
         self.member_ids = list(member_ids)
         self.group_id = group_id

@@ -59,3 +59,27 @@ def test_member_page_lists_offers_needs_and_events(ws) -> None:
     assert [(o.kind, o.status) for o in offers] == [("需求", "open"), ("供给", "closed")]  # open first
     assert [(e.title, e.status) for e in events] == [("夏季见面会", "候补"), ("春季分享会", "已签到")]
     assert events[1].checked_in_at == dt.datetime(2024, 3, 1, 19, 55)
+
+
+def test_sql_search_path_answers_like_search_member_ids(ws) -> None:
+    with ws.write() as s:
+        g = groups.create_group(s, "一群")
+        specs = [("张三", "13800138000", "杭州", "骨干", ["设计"]), ("张三丰", None, "北京", "成员", []),
+                 ("李四", "13900139000", "杭州", "成员", ["设计", "投资"]), ("王五", None, None, "管理员", []),
+                 ("Amy王", "13700137000", "上海", "成员", ["投资"])]
+        for i, (name, phone, city, role, tags) in enumerate(specs):
+            roster.create_member(s, roster.MemberInput(
+                name, {"phone": phone, "city": city or "", "role": role,
+                       "joined_on": dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7) % 5) if i != 3 else None},
+                tags=tags, groups=[(g.id, f"n{i}", None)] if i % 2 == 0 else []))
+    cases = [("", None), ("zs", None), ("#设计", None), ("138", None), ("杭州", None),
+             ("", roster.MemberFilter(group_id=g.id)), ("", roster.MemberFilter(tag="投资", role="成员")),
+             ("z", roster.MemberFilter(role="成员")), ("nobody", None)]
+    with ws.read() as s:
+        for query, flt in cases:
+            for order_by in roster.SORTABLE:
+                for descending in (False, True):
+                    want = roster.search_member_ids(s, query, flt, order_by=order_by, descending=descending)
+                    got = roster.search_member_ids_sql(s, query, flt, order_by=order_by, descending=descending)
+                    assert got == want, (query, flt, order_by, descending)
+        assert roster.search_member_ids_sql(s, "", None, limit=2) == roster.search_member_ids(s, "", None, limit=2)

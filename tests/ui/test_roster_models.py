@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from sqdesk.core import groups, roster
 from sqdesk.ui.itemmodels.roster_model import (
     BLOCK,
-    CACHE_BLOCKS,
+    CACHE_ROWS,
     MEMBER_ID_ROLE,
     RosterColumn,
     RosterTableModel,
@@ -71,29 +71,43 @@ def test_roster_model_passes_modeltester_and_shows_rows(qtmodeltester, ws) -> No
     assert model.rowCount() == 0
 
 
-def test_rows_are_fetched_lazily_in_blocks_and_cache_is_bounded(ws) -> None:
-    ids = _fill(ws, 3)
-    calls: list[int] = []
-    model = RosterTableModel(_fetcher(ws, calls))
-    # 200k rows of 3 real ids: only the blocks touched are fetched
-    many = (ids * (BLOCK * (CACHE_BLOCKS + 10) // 3 + 1))[: BLOCK * (CACHE_BLOCKS + 10)]
-    model.set_ids(many)
-    assert calls == []
+def _fake_rows(calls: list[list[int]], missing: frozenset[int] = frozenset()):
+    def fetch(ids: Sequence[int]) -> list[roster.MemberListRow]:
+        calls.append(list(ids))
+        return [roster.MemberListRow(i, f"成员{i}", None, None, "成员", "在群", "", "", None)
+                for i in ids if i not in missing]
+
+    return fetch
+
+
+def test_rows_are_fetched_lazily_in_blocks_and_cached_by_member() -> None:
+    calls: list[list[int]] = []
+    model = RosterTableModel(_fake_rows(calls, missing=frozenset({77})))
+    model.set_ids(range(1, 100_001))
+    assert calls == []  # 100k rows, nothing fetched until shown
     for _ in range(3):
         for col in range(model.columnCount()):
             model.data(model.index(5, col))
-    assert calls == [BLOCK]
-    model.data(model.index(BLOCK * 3 + 1, 0))
-    assert calls == [BLOCK, BLOCK] and model.fetch_count == 2
-    for b in range(CACHE_BLOCKS + 10):
-        model.data(model.index(b * BLOCK, 0))
-    assert len(model._cache) == CACHE_BLOCKS
-    n = len(calls)
-    model.data(model.index(0, 0))  # block 0 was evicted (LRU): fetched again
-    assert len(calls) == n + 1
-    # an id that no longer exists shows as deleted instead of raising in a paint
-    model.set_ids([ids[0], 999_999])
-    assert model.data(model.index(1, 0)) == "（已删除）"
+    assert calls == [list(range(1, BLOCK + 1))]  # one fetch for the whole block
+    assert model.data(model.index(BLOCK * 3 + 1, 0)) == f"成员{BLOCK * 3 + 2}"
+    assert calls[1] == list(range(BLOCK * 3 + 1, BLOCK * 4 + 1)) and model.fetch_count == 2
+    assert model.data(model.index(76, 0)) == "（已删除）"  # an id gone meanwhile
+    # a narrower query: rows already fetched are not fetched again, the rest in one call
+    calls.clear()
+    model.set_ids([7, 9, 100_000, 3, 99_999])
+    assert [model.data(model.index(r, 0)) for r in range(5)] == [
+        "成员7", "成员9", "成员100000", "成员3", "成员99999"]
+    assert calls == [[100_000, 99_999]]
+    # bounded: scrolling through everything keeps at most CACHE_ROWS rows
+    model.set_ids(range(1, 100_001))
+    for row in range(0, 100_000, BLOCK):
+        model.data(model.index(row, 0))
+    assert len(model._cache) <= CACHE_ROWS
+    # new values after an edit: refresh_rows drops the cache
+    calls.clear()
+    model.refresh_rows()
+    model.data(model.index(0, 0))
+    assert calls == [list(range(1, BLOCK + 1))]
 
 
 def test_sort_asks_for_sql_order_and_refuses_unsortable_columns(qtbot, ws) -> None:

@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -61,7 +61,31 @@ CUSTOM = "custom:"  # mapping target prefix: keep as a custom field (roster)
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportWizard", text)
+    """Translate a string held in a variable (its source is listed with QT_TRANSLATE_NOOP)."""
+    return QCoreApplication.translate("ImportFields", text)
+
+
+# Field names and duplicate policies come from sqdesk.io (Chinese); listed here so the
+# translation tools see them.
+_FIELD_NAMES = (
+    QT_TRANSLATE_NOOP("ImportFields", "姓名"), QT_TRANSLATE_NOOP("ImportFields", "真实姓名"),
+    QT_TRANSLATE_NOOP("ImportFields", "手机号"), QT_TRANSLATE_NOOP("ImportFields", "微信号"),
+    QT_TRANSLATE_NOOP("ImportFields", "性别"), QT_TRANSLATE_NOOP("ImportFields", "城市"),
+    QT_TRANSLATE_NOOP("ImportFields", "行业"), QT_TRANSLATE_NOOP("ImportFields", "公司"),
+    QT_TRANSLATE_NOOP("ImportFields", "职位"), QT_TRANSLATE_NOOP("ImportFields", "自我介绍"),
+    QT_TRANSLATE_NOOP("ImportFields", "入群时间"), QT_TRANSLATE_NOOP("ImportFields", "来源"),
+    QT_TRANSLATE_NOOP("ImportFields", "邀请人"), QT_TRANSLATE_NOOP("ImportFields", "角色"),
+    QT_TRANSLATE_NOOP("ImportFields", "会员等级"), QT_TRANSLATE_NOOP("ImportFields", "付费到期"),
+    QT_TRANSLATE_NOOP("ImportFields", "状态"), QT_TRANSLATE_NOOP("ImportFields", "同意使用数据"),
+    QT_TRANSLATE_NOOP("ImportFields", "备注"), QT_TRANSLATE_NOOP("ImportFields", "群昵称"),
+    QT_TRANSLATE_NOOP("ImportFields", "所在群"), QT_TRANSLATE_NOOP("ImportFields", "标签"),
+    QT_TRANSLATE_NOOP("ImportFields", "各群入群时间"), QT_TRANSLATE_NOOP("ImportFields", "各群退群时间"),
+    QT_TRANSLATE_NOOP("ImportFields", "时间"), QT_TRANSLATE_NOOP("ImportFields", "群"),
+    QT_TRANSLATE_NOOP("ImportFields", "成员"), QT_TRANSLATE_NOOP("ImportFields", "类型"),
+    QT_TRANSLATE_NOOP("ImportFields", "数量"),
+    QT_TRANSLATE_NOOP("ImportFields", "跳过"), QT_TRANSLATE_NOOP("ImportFields", "更新已有成员"),
+    QT_TRANSLATE_NOOP("ImportFields", "仍作为新成员导入"),
+)
 
 
 # ---- what varies between imports ----------------------------------------------------------
@@ -93,13 +117,13 @@ class ImportSpec:
 def roster_import_spec() -> ImportSpec:
     from sqdesk.io import roster_import as ri
 
-    labels = {f: ri._field_label(f) for f in ri.ROSTER_SYNONYMS}
+    labels = {f: _tr(ri._field_label(f)) for f in ri.ROSTER_SYNONYMS}
 
     def duplicates(p: ri.RosterPreview) -> list[tuple[Any, ...]]:
         return [
             (d.row, d.key, d.value,
-             _tr("成员「{name}」(#{id})").format(name=d.member_name, id=d.member_id) if d.member_id
-             else _tr("本文件第 {row} 行").format(row=d.first_row))
+             QCoreApplication.translate("ImportWizard", "成员「{name}」(#{id})").format(name=d.member_name, id=d.member_id) if d.member_id
+             else QCoreApplication.translate("ImportWizard", "本文件第 {row} 行").format(row=d.first_row))
             for d in p.duplicates[:MAX_LISTED]
         ]
 
@@ -109,15 +133,12 @@ def roster_import_spec() -> ImportSpec:
 
     def summary(p: ri.RosterPreview) -> str:
         c = p.counts()
-        return _tr(
-            "数据 {rows} 行：将新增 {create} 人，更新 {update} 人；跳过空行/合计行 {skipped} 行，"
-            "重复 {dups} 处（跳过 {dup_skipped} 行），有错误不导入 {errors} 行。"
-        ).format(rows=c["rows"], create=c["create"], update=c["update"], skipped=c["skipped"],
+        return QCoreApplication.translate("ImportWizard", "数据 {rows} 行：将新增 {create} 人，更新 {update} 人；跳过空行/合计行 {skipped} 行，重复 {dups} 处（跳过 {dup_skipped} 行），有错误不导入 {errors} 行。").format(rows=c["rows"], create=c["create"], update=c["update"], skipped=c["skipped"],
                  dups=c["duplicates"], dup_skipped=c["duplicates_skipped"], errors=c["error_rows"])
 
     return ImportSpec(
         kind="members",
-        title=_tr("导入成员名单"),
+        title=QCoreApplication.translate("ImportWizard", "导入成员名单"),
         synonyms=dict(ri.ROSTER_SYNONYMS),
         field_labels=labels,
         preview=ri.preview_roster_import,
@@ -125,7 +146,7 @@ def roster_import_spec() -> ImportSpec:
         problems=problems,
         problem_total=lambda p: len(p.problems),
         duplicates=duplicates,
-        duplicate_headers=(_tr("行"), _tr("重复项"), _tr("值"), _tr("与谁重复")),
+        duplicate_headers=(QCoreApplication.translate("ImportWizard", "行"), QCoreApplication.translate("ImportWizard", "重复项"), QCoreApplication.translate("ImportWizard", "值"), QCoreApplication.translate("ImportWizard", "与谁重复")),
         importable=lambda p: p.to_create + p.to_update,
         summary=summary,
         required=(("display_name", "nickname"),),
@@ -145,17 +166,17 @@ def activity_import_spec() -> ImportSpec:
 
     return ImportSpec(
         kind="activity",
-        title=_tr("导入动态记录"),
+        title=QCoreApplication.translate("ImportWizard", "导入动态记录"),
         synonyms=dict(ai.ACTIVITY_SYNONYMS),
-        field_labels=dict(ai.FIELD_LABELS),
+        field_labels={f: _tr(label) for f, label in ai.FIELD_LABELS.items()},
         preview=ai.preview_activity_import,
         commit=ai.commit_activity_import,
         problems=problems,
         problem_total=lambda p: p.problem_count,
-        duplicates=lambda p: [(n, _tr("与之前导入的记录完全相同")) for n in p.duplicate_lines[:MAX_LISTED]],
-        duplicate_headers=(_tr("行"), _tr("说明")),
+        duplicates=lambda p: [(n, QCoreApplication.translate("ImportWizard", "与之前导入的记录完全相同")) for n in p.duplicate_lines[:MAX_LISTED]],
+        duplicate_headers=(QCoreApplication.translate("ImportWizard", "行"), QCoreApplication.translate("ImportWizard", "说明")),
         importable=lambda p: p.to_import,
-        summary=lambda p: _tr("共 {rows} 行数据，可导入 {n} 条动态；跳过重复 {dups} 行，有问题未导入 {bad} 行。").format(
+        summary=lambda p: QCoreApplication.translate("ImportWizard", "共 {rows} 行数据，可导入 {n} 条动态；跳过重复 {dups} 行，有问题未导入 {bad} 行。").format(
             rows=p.total_rows, n=p.to_import, dups=p.duplicates, bad=p.problem_count),
         required=(("time",), ("member", "wechat_id", "phone")),
         notify=("activity", "imports"),
@@ -292,7 +313,9 @@ class SheetPage(QWizardPage):
         self._gen = 0
         lay = QVBoxLayout(self)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.sheet_combo = QComboBox(self)
+        self.sheet_combo.setMinimumContentsLength(16)
         self.header_spin = QSpinBox(self)
         self.header_spin.setRange(1, SCAN_ROWS)
         self.header_spin.setPrefix(self.tr("第 "))
@@ -437,8 +460,10 @@ class MappingPage(QWizardPage):
         samples = sheet_page.sample_rows()
         body = QWidget(self.scroll)
         grid = QGridLayout(body)
-        grid.setColumnStretch(1, 1)
-        for c, title in enumerate((self.tr("文件中的列"), self.tr("示例"), self.tr("导入为"))):
+        grid.setColumnStretch(1, 0)
+        grid.setColumnStretch(2, 1)
+        grid.setHorizontalSpacing(16)
+        for c, title in enumerate((self.tr("文件中的列"), self.tr("导入为"), self.tr("示例"))):
             label = QLabel(f"<b>{title}</b>", body)
             grid.addWidget(label, 0, c)
         self.combos = []
@@ -466,8 +491,8 @@ class MappingPage(QWizardPage):
                 combo.setCurrentIndex(1)
             combo.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())
             grid.addWidget(name, row, 0)
-            grid.addWidget(sample, row, 1)
-            grid.addWidget(combo, row, 2)
+            grid.addWidget(combo, row, 1)
+            grid.addWidget(sample, row, 2)
             self.combos.append((i, text, combo))
         grid.setRowStretch(len(self.combos) + 1, 1)
         self.scroll.setWidget(body)
@@ -810,8 +835,15 @@ class ResultPage(QWizardPage):
     def _describe(self, result: Any) -> str:
         created = getattr(result, "created", 0)
         updated = getattr(result, "updated", 0)
-        return self.tr("已导入（批次 #{id}）：新增 {created}，更新 {updated}。").format(
-            id=result.batch_id, created=f"{created:,}", updated=f"{updated:,}") + "\n" + _plain_describe(result)
+        not_imported = getattr(result, "errors", None)
+        if not_imported is None:
+            not_imported = getattr(result, "not_imported", 0)
+        text = self.tr("已导入「{file}」（批次 #{id}）：新增 {created}，更新 {updated}。").format(
+            file=getattr(result, "file_name", Path(self.w.path()).name), id=result.batch_id,
+            created=f"{created:,}", updated=f"{updated:,}")
+        if not_imported:
+            text += self.tr("有错误未导入 {n} 行。").format(n=f"{not_imported:,}")
+        return text + "\n" + self.tr("如果导入的内容不对，可以按下面的按钮整批撤销。")
 
     def undo_import(self) -> None:
         result = self.w.import_page.result
@@ -829,7 +861,7 @@ class ResultPage(QWizardPage):
         def done(res: Any) -> None:
             self.undo_result = res
             self.w.ctx.notify(*notify)
-            self.undo_label.setText(self.tr("已撤销本次导入。") + "\n" + _plain_describe(res))
+            self.undo_label.setText(_plain_describe(res) or self.tr("已撤销本次导入。"))
             self.undone.emit()
 
         def failed(exc: BaseException) -> None:

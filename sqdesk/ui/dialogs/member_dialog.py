@@ -42,6 +42,7 @@ from sqdesk.core.errors import ConflictError, NotFoundError, UserError, Validati
 from sqdesk.core.text import split_tags
 from sqdesk.models.vocab import GENDERS, LEVELS, MEMBER_STATUSES, ROLES
 from sqdesk.ui.commands import CoreCommand, CreateMemberCommand, EditMemberCommand
+from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.table_model import StaticTableModel
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class _Field:
         if isinstance(w, QPlainTextEdit):
             return w.toPlainText().strip()
         if isinstance(w, QComboBox):
-            return w.currentText()
+            return w.currentData()
         if isinstance(w, QCheckBox):
             return w.isChecked()
         raise TypeError(type(w))
@@ -109,9 +110,9 @@ class _Field:
             w.setPlainText(_as_text(value))
         elif isinstance(w, QComboBox):
             text = _as_text(value)
-            i = w.findText(text)
+            i = w.findData(text)
             if i < 0:
-                w.addItem(text)
+                w.addItem(vocab(text), text)
                 i = w.count() - 1
             w.setCurrentIndex(i)
         elif isinstance(w, QCheckBox):
@@ -269,8 +270,9 @@ class MemberPanel(QWidget):
         def combo(items: tuple[str, ...], blank: bool = False) -> QComboBox:
             w = QComboBox(body)
             if blank:
-                w.addItem("")
-            w.addItems(list(items))
+                w.addItem("", "")
+            for item in items:
+                w.addItem(vocab(item), item)
             return w
 
         def text_box() -> QPlainTextEdit:
@@ -389,6 +391,8 @@ class MemberPanel(QWidget):
 
     # ---- loading -----------------------------------------------------------------
     def _load(self, member_id: int, gen: int) -> None:
+        if not self.ctx.has_workspace:
+            return  # closed meanwhile
         self.ctx.tasks.submit(
             lambda h: load_member_page(h, member_id),
             on_done=lambda data: self._loaded(gen, data),
@@ -415,7 +419,7 @@ class MemberPanel(QWidget):
     def _fill(self, data: MemberPageData) -> None:
         v = data.view
         self.title_label.setText(v.display_name)
-        bits = [v.role, v.status] + ([v.level] if v.level else []) + [f"#{v.id}"]
+        bits = [vocab(v.role), vocab(v.status)] + ([vocab(v.level)] if v.level else []) + [f"#{v.id}"]
         self.subtitle_label.setText(" · ".join(bits))
         for key, f in self._fields.items():
             f.clear_error()
@@ -426,13 +430,14 @@ class MemberPanel(QWidget):
         self.inviter_label.setText(f"{v.inviter_name} (#{v.inviter_id})" if v.inviter_id else "—")
         self.groups_model.set_rows([(g.group_name, g.nickname, g.joined_on, g.left_on) for g in v.groups])
         self.offers_model.set_rows(
-            [(o.kind, o.category, o.text, o.keywords, o.created_on, o.expires_on, o.status)
+            [(vocab(o.kind), vocab(o.category), o.text, o.keywords, o.created_on, o.expires_on,
+              vocab(o.status))
              for o in data.offers_needs], [o.id for o in data.offers_needs])
         self.events_model.set_rows(
-            [(e.title, e.kind, e.starts_at, e.status, e.checked_in_at) for e in data.events],
+            [(e.title, vocab(e.kind), e.starts_at, vocab(e.status), e.checked_in_at) for e in data.events],
             [e.event_id for e in data.events])
         self.timeline_model.set_rows(
-            [(a.occurred_at, a.kind, a.group_name, a.value, a.note) for a in data.timeline],
+            [(a.occurred_at, vocab(a.kind), a.group_name, a.value, a.note) for a in data.timeline],
             [a.id for a in data.timeline])
         tab_names = [
             (1, self.tr("所在群"), len(v.groups)),

@@ -1,10 +1,12 @@
 """The roster table: a thin Qt adapter over an ordered list of member ids.
 
 The model never holds ORM objects. It keeps the ids the current query returned (in
-SQL order) and fetches display rows lazily in blocks of :data:`BLOCK` ids through a
-``fetch_rows`` callable, holding at most :data:`CACHE_BLOCKS` blocks (LRU). Each row
-is a tuple of ready-made display strings, so ``data()`` — which a scroll frame calls
-for every visible cell — is a couple of integer operations and a tuple index.
+SQL order) and fetches display rows lazily through a ``fetch_rows`` callable: when a
+row is missing, the not-yet-cached ids of its block of :data:`BLOCK` rows are fetched
+in one call. Rows are cached by member id (at most :data:`CACHE_ROWS`, oldest dropped
+first), so they survive a new query: typing "z", "zh", "zha" shows mostly members
+already fetched. Each row is a tuple of ready-made display strings, so ``data()`` —
+which a scroll frame calls for every role of every visible cell — is two lookups.
 
 Sorting and filtering are not done here: ``sort()`` records the wish and emits
 :attr:`RosterTableModel.sortRequested`; the view asks core for the ids in that order
@@ -14,9 +16,9 @@ Sorting and filtering are not done here: ``sort()`` records the wish and emits
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from enum import IntEnum
+from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,15 +32,25 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from sqdesk.core.roster import MemberListRow
+from sqdesk.ui.i18n import vocab
 
 log = logging.getLogger(__name__)
 
 BLOCK_SHIFT = 8
-BLOCK = 1 << BLOCK_SHIFT  # 256 ids per fetch
-CACHE_BLOCKS = 64  # ≤ 16,384 display rows held
+BLOCK = 1 << BLOCK_SHIFT  # rows per fetch (≈5 ms for 256 on SQLite)
+CACHE_ROWS = 20_000  # display rows held (a few MB)
 
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+# Plain ints: data() runs for every role of every visible cell on each paint, and an enum
+# attribute lookup costs more than the rest of the call.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_MEMBER_ID = int(MEMBER_ID_ROLE)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_TIP_COLUMNS = (7, 8)  # RosterColumn.GROUPS, RosterColumn.TAGS
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -79,9 +91,9 @@ def display_row(r: MemberListRow) -> DisplayRow:
         r.display_name,
         r.phone or "",
         r.wechat_id or "",
-        r.role,
-        r.status,
-        r.level,
+        vocab(r.role),
+        vocab(r.status),
+        vocab(r.level),
         r.city,
         "、".join(r.groups),
         " ".join("#" + t for t in r.tags),
@@ -101,13 +113,12 @@ class RosterTableModel(QAbstractTableModel):
         self._fetch_rows = fetch_rows
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
-        self._cache: OrderedDict[int, list[DisplayRow]] = OrderedDict()
-        self._last_block = -1
-        self._last_rows: list[DisplayRow] = []
+        self._cache: dict[int, DisplayRow] = {}  # member id → display row, oldest first
         self._sort_column = -1  # -1: the order members were added (by id)
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._inactive_brush = QBrush(QColor("#8a8f98"))
         self._titles = self._column_titles()
+        self._gone: DisplayRow = (self.tr("（已删除）"),) + ("",) * (COLUMN_COUNT - 1) + (True,)
         self.fetch_count = 0  # how many block fetches ran (tests and benchmarks read it)
 
     def _column_titles(self) -> list[str]:
@@ -119,11 +130,11 @@ class RosterTableModel(QAbstractTableModel):
 
     # ---- the id list --------------------------------------------------------------
     def set_ids(self, ids: Sequence[int]) -> None:
-        """Show these members in this order (a new query result)."""
+        """Show these members in this order (a new query result). Cached rows are kept:
+        member data did not change (after an edit the view calls :meth:`refresh_rows`)."""
         self.beginResetModel()
-        self._ids = list(ids)
+        self._ids = ids if isinstance(ids, list) else list(ids)  # the caller hands it over
         self._row_of = None
-        self._drop_cache()
         self.endResetModel()
 
     def ids(self) -> list[int]:
@@ -158,38 +169,36 @@ class RosterTableModel(QAbstractTableModel):
 
     def _drop_cache(self) -> None:
         self._cache.clear()
-        self._last_block = -1
-        self._last_rows = []
 
-    # ---- block cache ------------------------------------------------------------------
-    def _rows_of_block(self, block: int) -> list[DisplayRow]:
-        rows = self._cache.get(block)
-        if rows is None:
-            rows = self._load_block(block)
-            self._cache[block] = rows
-            while len(self._cache) > CACHE_BLOCKS:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(block)
-        self._last_block = block
-        self._last_rows = rows
-        return rows
-
-    def _load_block(self, block: int) -> list[DisplayRow]:
-        ids = self._ids[block << BLOCK_SHIFT : (block + 1) << BLOCK_SHIFT]
+    # ---- row cache ----------------------------------------------------------------------
+    def _fetch_block(self, row: int) -> None:
+        """Fetch the uncached ids of ``row``'s block in one call."""
+        start = (row >> BLOCK_SHIFT) << BLOCK_SHIFT
+        cache = self._cache
+        ids = [mid for mid in self._ids[start : start + BLOCK] if mid not in cache]
         self.fetch_count += 1
         try:
-            fetched = {r.id: display_row(r) for r in self._fetch_rows(ids)}
-        except Exception:  # a paint must never raise; the row shows as unavailable
+            fetched = self._fetch_rows(ids)
+        except Exception:  # a paint must never raise; the rows show as unavailable
             log.exception("roster rows could not be fetched")
-            fetched = {}
-        gone = (self.tr("（已删除）"),) + ("",) * (COLUMN_COUNT - 1) + (True,)
-        return [fetched.get(mid, gone) for mid in ids]
+            fetched = []
+        if len(cache) + len(ids) > CACHE_ROWS:
+            for old in list(islice(cache, len(cache) + len(ids) - CACHE_ROWS // 2)):
+                del cache[old]
+        for r in fetched:
+            cache[r.id] = display_row(r)
+        gone = self._gone
+        for mid in ids:
+            if mid not in cache:
+                cache[mid] = gone
 
     def display(self, row: int) -> DisplayRow:
-        block = row >> BLOCK_SHIFT
-        rows = self._last_rows if block == self._last_block else self._rows_of_block(block)
-        return rows[row - (block << BLOCK_SHIFT)]
+        mid = self._ids[row]
+        d = self._cache.get(mid)
+        if d is None:
+            self._fetch_block(row)
+            d = self._cache[mid]
+        return d
 
     # ---- QAbstractTableModel ---------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -199,21 +208,26 @@ class RosterTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             row = index.row()
-            if not index.isValid() or row >= len(self._ids):
+            if row < 0 or row >= len(self._ids):
                 return None
-            return self.display(row)[index.column()]
-        if not index.isValid() or index.row() >= len(self._ids):
-            return None
-        if role == MEMBER_ID_ROLE:
-            return self._ids[index.row()]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._inactive_brush if self.display(index.row())[_INACTIVE] else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (
-            RosterColumn.GROUPS, RosterColumn.TAGS,
-        ):
-            return self.display(index.row())[index.column()] or None
+            d = self._cache.get(self._ids[row])
+            if d is None:
+                d = self.display(row)
+            return d[index.column()]
+        if role == _FOREGROUND:
+            row = index.row()
+            if row < 0 or row >= len(self._ids):
+                return None
+            return self._inactive_brush if self.display(row)[_INACTIVE] else None
+        if role == _MEMBER_ID:
+            row = index.row()
+            return self._ids[row] if 0 <= row < len(self._ids) else None
+        if role == _TOOLTIP:
+            row, column = index.row(), index.column()
+            if column in _TIP_COLUMNS and 0 <= row < len(self._ids):
+                return self.display(row)[column] or None
         return None
 
     def headerData(
@@ -229,9 +243,7 @@ class RosterTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask for a new order; the view re-queries core and calls :meth:`set_ids`.

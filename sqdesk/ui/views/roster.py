@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -56,6 +56,7 @@ from sqdesk.ui.commands import (
 )
 from sqdesk.ui.dialogs.choice_dialog import ChoiceDialog
 from sqdesk.ui.dialogs.member_dialog import MemberPanel
+from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.roster_model import COLUMN_COUNT, RosterColumn, RosterTableModel
 
 if TYPE_CHECKING:
@@ -67,13 +68,16 @@ SEARCH_DEBOUNCE_MS = 150
 MAX_RESELECT = 5000  # keep a selection across a refresh up to this many members
 HEADER_STATE_KEY = "roster/header"
 SPLITTER_STATE_KEY = "roster/splitter"
-# default widths in "average character widths" of the font (Chinese text needs ~2 each)
-DEFAULT_WIDTHS = {
-    RosterColumn.NAME: 10, RosterColumn.PHONE: 13, RosterColumn.WECHAT: 14,
-    RosterColumn.ROLE: 7, RosterColumn.STATUS: 7, RosterColumn.LEVEL: 9,
-    RosterColumn.CITY: 8, RosterColumn.GROUPS: 18, RosterColumn.TAGS: 18,
-    RosterColumn.JOINED: 12,
+# default column widths: what typical content needs (CJK text is wide; measured, not guessed)
+WIDTH_SAMPLES = {
+    RosterColumn.NAME: "欧阳娜娜娜", RosterColumn.PHONE: "13800138000",
+    RosterColumn.WECHAT: "wxid_abcdefgh", RosterColumn.ROLE: "管理员",
+    RosterColumn.STATUS: "已清退", RosterColumn.LEVEL: "活跃",
+    RosterColumn.CITY: "哈尔滨", RosterColumn.GROUPS: "杭州创业者一群、二群",
+    RosterColumn.TAGS: "#投资人 #程序员", RosterColumn.JOINED: "2024-11-28",
 }
+WARM_INDEX_AFTER_MS = 1500
+TABLE_SHARE = 0.62  # of the splitter's width, until the operator moves it
 
 
 class RosterView(QWidget):
@@ -96,6 +100,7 @@ class RosterView(QWidget):
         self._groups: list[tuple[int, str]] = []
         self._tags: list[str] = []
         self._pending_select: int | None = None
+        self._shown_first = False
 
         self.model = RosterTableModel(self._fetch_rows, self)
         self._build()
@@ -110,6 +115,14 @@ class RosterView(QWidget):
         self._panel_timer.setSingleShot(True)
         self._panel_timer.setInterval(80)
         self._panel_timer.timeout.connect(self._show_current_in_panel)
+        # core keeps an in-memory search index per SQLite workspace, rebuilt after any
+        # commit (≈1 s at 100k members). Until it is warm again, queries go to SQL so the
+        # table never waits for it; the rebuild runs once things are quiet.
+        self._index_warm = False
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.setInterval(WARM_INDEX_AFTER_MS)
+        self._warm_timer.timeout.connect(self._warm_index)
 
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self.requery)
@@ -183,14 +196,19 @@ class RosterView(QWidget):
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
         hh.setSortIndicatorClearable(True)
-        char = self.fontMetrics().averageCharWidth()
-        for col, chars in DEFAULT_WIDTHS.items():
-            hh.resizeSection(col, chars * char + 16)
+        cell_fm = self.table.fontMetrics()
+        head_font = hh.font()
+        head_font.setBold(True)
+        head_fm = QFontMetrics(head_font)
+        for col, sample in WIDTH_SAMPLES.items():
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            hh.resizeSection(col, max(cell_fm.horizontalAdvance(sample) + 14,
+                                      head_fm.horizontalAdvance(title) + 28))
         hh.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
 
         self.panel = MemberPanel(self.ctx, self.splitter)
-        self.panel.setMinimumWidth(char * 44)
+        self.panel.setMinimumWidth(self.fontMetrics().horizontalAdvance("自我介绍") + 240)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
@@ -202,6 +220,7 @@ class RosterView(QWidget):
         self.selection_label = QLabel(self)
         self.hint_label = QLabel(self)
         self.hint_label.setStyleSheet("color: palette(mid);")
+        self.hint_label.setText(self.tr("Ctrl+F 搜索 · Ctrl+N 新建 · Del 删除 · Ctrl+Z 撤销"))
         bottom.addWidget(self.selection_label)
         bottom.addStretch(1)
         bottom.addWidget(self.hint_label)
@@ -212,7 +231,7 @@ class RosterView(QWidget):
         combo.setObjectName(f"filter_{name}")
         combo.addItem(all_text, None)
         for item in items:
-            combo.addItem(item, item)
+            combo.addItem(vocab(item), item)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.setMinimumContentsLength(4)
         return combo
@@ -278,8 +297,14 @@ class RosterView(QWidget):
             if self.model.sort_state()[0] != section:
                 self._restore_sort_indicator(*self.model.sort_state())
         splitter = self.ctx.settings.state(SPLITTER_STATE_KEY)
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        self._splitter_restored = splitter is not None and self.splitter.restoreState(splitter)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._splitter_restored:
+            self._splitter_restored = True
+            width = max(self.splitter.width(), 1)
+            self.splitter.setSizes([int(width * TABLE_SHARE), width - int(width * TABLE_SHARE)])
 
     def _save_header(self) -> None:
         self.ctx.settings.set_state(HEADER_STATE_KEY, self.table.horizontalHeader().saveState())
@@ -315,14 +340,27 @@ class RosterView(QWidget):
         flt = self.current_filter()
         key, descending = self.model.sort_key()
         self._query_started = time.perf_counter()
+        search = roster.search_member_ids if self._index_warm else roster.search_member_ids_sql
+        if not self._index_warm and not self._warm_timer.isActive():
+            self._warm_timer.start()
 
         def work(h: TaskHandle) -> tuple[int, list[int]] | None:
             if gen != self._gen:
                 return None  # a newer request is queued behind this one
             with h.ws.read() as s:
-                return gen, roster.search_member_ids(s, text, flt, order_by=key, descending=descending)
+                return gen, search(s, text, flt, order_by=key, descending=descending)
 
         self.ctx.tasks.submit(work, on_done=self._ids_arrived, label=self.tr("正在查询成员…"), owner=self)
+
+    def _warm_index(self) -> None:
+        if not self.ctx.has_workspace:
+            return
+
+        def work(h: TaskHandle) -> None:
+            with h.ws.read() as s:
+                roster.search_member_ids(s, "", limit=1)
+
+        self.ctx.tasks.submit(work, on_done=lambda _r: setattr(self, "_index_warm", True), owner=self)
 
     def _ids_arrived(self, result: tuple[int, list[int]] | None) -> None:
         if result is None or result[0] != self._gen:
@@ -335,6 +373,9 @@ class RosterView(QWidget):
         self._reselect(selected, current, scroll)
         self.last_query_ms = (time.perf_counter() - self._query_started) * 1000
         self._update_count()
+        if not self._shown_first and ids and current is None and not self.panel.is_new:
+            self._shown_first = True  # open on the first member, so the page is not empty
+            self.select_member(ids[0])
         self._selection_changed()
         self._select_pending()
         self.ids_applied.emit(len(ids))
@@ -366,7 +407,6 @@ class RosterView(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         self.count_label.setText(self.tr("共 {n} 人").format(n=f"{n:,}"))
-        self.hint_label.setText(self.tr("查询用时 {ms} 毫秒").format(ms=f"{self.last_query_ms:.0f}"))
 
     def reload_filters(self) -> None:
         """Refill the group and tag choices (they change with the data)."""
@@ -404,6 +444,8 @@ class RosterView(QWidget):
         self.filters_loaded.emit()
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
+        self._index_warm = False  # something was committed: core's index is stale
+        self._warm_timer.start()
         if "workspace" in kinds:
             self.search.blockSignals(True)
             self.search.clear()
@@ -413,6 +455,7 @@ class RosterView(QWidget):
                 combo.setCurrentIndex(0)
                 combo.blockSignals(False)
             self.model.set_ids([])
+            self._shown_first = False
             self.requery()
             self.reload_filters()
             return
@@ -462,6 +505,8 @@ class RosterView(QWidget):
         self.act_edit.setEnabled(n == 1 or self.current_member_id() is not None)
 
     def _show_current_in_panel(self) -> None:
+        if not self.ctx.has_workspace:
+            return
         mid = self.current_member_id()
         if self.panel.is_new and self.panel.is_dirty():
             return  # don't throw away a half-typed new member
@@ -586,14 +631,15 @@ class RosterView(QWidget):
         if not ids:
             return
         dlg = ChoiceDialog(self, self.tr("改角色"),
-                           self.tr("把所选的 {n} 名成员的角色改为：").format(n=f"{len(ids):,}"), ROLES)
+                           self.tr("把所选的 {n} 名成员的角色改为：").format(n=f"{len(ids):,}"),
+                           [vocab(r) for r in ROLES], data=list(ROLES))
         dlg.combo.setCurrentIndex(ROLES.index("成员"))
 
         def accepted() -> None:
             role = dlg.value()
             self.ctx.undo_stack.push(BulkUpdateCommand(
                 self.ctx, ids, {"role": role},
-                self.tr("把 {n} 名成员改为{role}").format(n=len(ids), role=role)))
+                self.tr("把 {n} 名成员改为{role}").format(n=len(ids), role=vocab(role))))
 
         self._open_dialog(dlg, accepted)
 
