@@ -201,48 +201,34 @@ class Interval:
 def member_intervals(session: Session, scope: Scope) -> dict[int, Interval]:
     """Join/leave per member for the scope's groups (all groups when none chosen);
     owner/admins are left out unless ``include_staff``."""
-    mconds: list[Any] = []
-    if not scope.include_staff:
-        mconds.append(Member.role.not_in(STAFF_ROLES))
-    members = {
-        int(mid): (as_date(joined), status)
-        for mid, joined, status in session.execute(
-            select(Member.id, Member.joined_on, Member.status).where(*mconds)
-        )
-    }
-    ms_stmt = select(Membership.member_id, Membership.joined_on, Membership.left_on)
+    ms = select(
+        Membership.member_id.label("mid"),
+        func.min(Membership.joined_on).label("first_join"),
+        func.max(Membership.left_on).label("last_left"),
+        func.sum(case((Membership.left_on.is_(None), 1), else_=0)).label("open"),
+    )
     if scope.group_ids is not None:
-        ms_stmt = ms_stmt.where(Membership.group_id.in_(list(scope.group_ids)))
-    first: dict[int, dt.date] = {}
-    last_left: dict[int, dt.date] = {}
-    open_ms: set[int] = set()
-    seen: set[int] = set()
-    for mid, joined, left in session.execute(ms_stmt):
-        if mid not in members:
-            continue
-        seen.add(mid)
-        j, lft = as_date(joined), as_date(left)
-        if j is not None and (mid not in first or j < first[mid]):
-            first[mid] = j
-        if lft is None:
-            open_ms.add(mid)
-        elif mid not in last_left or lft > last_left[mid]:
-            last_left[mid] = lft
+        ms = ms.where(Membership.group_id.in_(list(scope.group_ids)))
+    agg = ms.group_by(Membership.member_id).subquery()
+    stmt = select(Member.id, Member.joined_on, Member.status, agg.c.first_join, agg.c.last_left, agg.c.open).join(
+        agg, agg.c.mid == Member.id, isouter=scope.group_ids is None
+    )
+    if not scope.include_staff:
+        stmt = stmt.where(Member.role.not_in(STAFF_ROLES))
     out: dict[int, Interval] = {}
-    for mid, (joined, status) in members.items():
+    for mid, joined, status, first, last_left, n_open in session.execute(stmt):
+        has_open = bool(n_open)
         if scope.group_ids is not None:
-            if mid not in seen:
-                continue
-            join = first.get(mid) or joined
-            still_in = status == "在群" and mid in open_ms
+            join = as_date(first) or as_date(joined)
+            still_in = status == "在群" and has_open
         else:
-            join = joined or first.get(mid)
+            join = as_date(joined) or as_date(first)
             still_in = status == "在群"
         if still_in:
-            out[mid] = Interval(join, None, False)
+            out[int(mid)] = Interval(join, None, False)
         else:
             # A departed member with a membership still open: the leave date is unknown.
-            out[mid] = Interval(join, None if mid in open_ms else last_left.get(mid), True)
+            out[int(mid)] = Interval(join, None if has_open else as_date(last_left), True)
     return out
 
 
