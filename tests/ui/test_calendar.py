@@ -300,6 +300,16 @@ def test_conflict_warning_for_an_overlapping_event_in_the_same_group(qtbot: Any,
         qtbot.mouseClick(dlg2.save_anyway_button, Qt.MouseButton.LeftButton)
     with ctx.ws.read() as s:
         assert sorted(e.title for e in E.search_events(s)) == ["产品分享会", "夜聊", "重叠也要办"]
+    # The group filter: 创业二群 sees its own event (and all-groups ones), not 读书会一群's.
+    view.go_to(day)
+    _idle(qtbot, view)
+    qtbot.waitUntil(lambda: view.group_combo.count() == 3, timeout=TIMEOUT)
+    with qtbot.waitSignal(view.occurrences_loaded, timeout=TIMEOUT):
+        view.group_combo.setCurrentIndex(view.group_combo.findData(g2))
+    assert sorted({o.title for o in view.by_day.get(day, [])}) == ["夜聊"]
+    with qtbot.waitSignal(view.occurrences_loaded, timeout=TIMEOUT):
+        view.group_combo.setCurrentIndex(0)
+    assert sorted({o.title for o in view.by_day.get(day, [])}) == ["产品分享会", "夜聊", "重叠也要办"]
     # Creating is undoable like any edit.
     ctx.undo_stack.undo()
     _idle(qtbot, view)
