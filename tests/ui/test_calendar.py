@@ -38,24 +38,23 @@ def _idle(qtbot: Any, view: Any) -> None:
     qtbot.waitUntil(view.ctx.tasks.is_idle, timeout=TIMEOUT)
 
 
-@pytest.fixture
-def view(qtbot: Any, ctx_any_db: Any) -> CalendarView:
-    v = CalendarView(ctx_any_db)
-    qtbot.addWidget(v)
-    v.resize(1500, 900)
-    v.show()
-    _idle(qtbot, v)
-    return v
-
-
-@pytest.fixture
-def sqlite_view(qtbot: Any, ctx: Any) -> CalendarView:
+def _make_view(qtbot: Any, ctx: Any) -> CalendarView:
     v = CalendarView(ctx)
     qtbot.addWidget(v)
     v.resize(1500, 900)
     v.show()
     _idle(qtbot, v)
     return v
+
+
+@pytest.fixture
+def view(qtbot: Any, ctx_any_db: Any) -> CalendarView:
+    return _make_view(qtbot, ctx_any_db)
+
+
+@pytest.fixture
+def sqlite_view(qtbot: Any, ctx: Any) -> CalendarView:
+    return _make_view(qtbot, ctx)
 
 
 def _open_editor(qtbot: Any, view: CalendarView, start: dt.datetime) -> EventDialog:
