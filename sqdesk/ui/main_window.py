@@ -14,19 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontMetrics, QKeySequence
+from PySide6.QtCore import QSize, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -41,6 +39,9 @@ from sqdesk.ui.context import AppContext, WorkspaceTarget
 from sqdesk.ui.tasks import TaskHandle
 from sqdesk.ui.views import BY_KEY, VIEWS, ViewSpec, load_view_class
 from sqdesk.ui.widgets.icons import SELECTED, SIDEBAR, app_icon, icon
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 DEFAULT_SIZE = QSize(1280, 800)
 
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._view_actions: list[QAction] = []
         self._current = ""
         self._member_query_pending = False
+        self._shortcuts: list[tuple[QAction, QKeySequence.StandardKey | str]] = []
 
         self._build_central()
         self._build_actions()
@@ -118,6 +120,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_workspace_actions()
         self.restore_layout()
+        # Building a QKeySequence makes PySide6 materialise its whole Qt namespace
+        # (~40 ms); shortcuts are bound right after the first paint instead, long
+        # before anyone can press a key.
+        QTimer.singleShot(0, self, self._bind_shortcuts)
         if ctx.has_workspace:
             self._on_workspace_opened()
         else:
@@ -155,7 +161,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
 
-        self.splitter = QSplitter(self)  # horizontal
+        # QSplitter(parent) would resolve an overload through Qt.Orientation and so
+        # materialise the whole Qt namespace (~40 ms); QSplitter() does not.
+        self.splitter = QSplitter()  # horizontal; parented by setCentralWidget
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
@@ -166,14 +174,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
     def _action(
-        self, text: str, slot: Callable[[], object], *, shortcut: QKeySequence | str | None = None,
+        self, text: str, slot: Callable[[], object], *, shortcut: QKeySequence.StandardKey | str | None = None,
         icon_name: str | None = None, tip: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((action, shortcut))
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
@@ -198,10 +206,10 @@ class MainWindow(QMainWindow):
 
         stack = self.ctx.undo_stack
         self.act_undo = stack.createUndoAction(self, self.tr("撤销"))
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self._shortcuts.append((self.act_undo, QKeySequence.StandardKey.Undo))
         self.act_undo.setIcon(icon("undo"))
         self.act_redo = stack.createRedoAction(self, self.tr("重做"))
-        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self._shortcuts.append((self.act_redo, QKeySequence.StandardKey.Redo))
         self.act_redo.setIcon(icon("redo"))
 
         self.view_group = QActionGroup(self)
@@ -210,7 +218,7 @@ class MainWindow(QMainWindow):
         for n, spec in enumerate(VIEWS, start=1):
             action = QAction(icon(spec.icon), spec.label, self)
             action.setCheckable(True)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            self._shortcuts.append((action, f"Ctrl+{n}"))
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
             self.view_group.addAction(action)
             self.view_actions[spec.key] = action
@@ -289,6 +297,11 @@ class MainWindow(QMainWindow):
         self.status_busy.hide()
         self.busy_bar.hide()
 
+    def _bind_shortcuts(self) -> None:
+        for action, keys in self._shortcuts:
+            action.setShortcut(QKeySequence(keys))
+        self._shortcuts.clear()
+
     # screens ---------------------------------------------------------------------
     @property
     def current_view_key(self) -> str:
@@ -356,6 +369,8 @@ class MainWindow(QMainWindow):
     # workspace -------------------------------------------------------------------
     def open_location(self, location: str | Path) -> None:
         """Open a workspace file or database URL, replacing the current one."""
+        from PySide6.QtWidgets import QMessageBox
+
         target = WorkspaceTarget.parse(location)
         try:
             self.ctx.open_workspace(target)
@@ -367,6 +382,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("正在打开 {label}…").format(label=target.label), 3000)
 
     def new_workspace(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("新建工作区"), str(self._dialog_folder() / self.tr("新社群.sqdesk")),
             self._file_filter(),
@@ -386,6 +403,8 @@ class MainWindow(QMainWindow):
         self.open_location(file)
 
     def open_workspace_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("打开工作区"), str(self._dialog_folder()), self._file_filter(),
         )
@@ -393,6 +412,8 @@ class MainWindow(QMainWindow):
             self.open_location(path)
 
     def connect_database_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
         url, ok = QInputDialog.getText(
             self, self.tr("连接团队数据库"),
             self.tr("数据库地址，例如 postgresql+psycopg://用户名@服务器/数据库名："),
@@ -405,6 +426,8 @@ class MainWindow(QMainWindow):
             self.open_location(url.strip())
 
     def backup_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         target = self.ctx.target
         if target is None or target.path is None:
             return
@@ -419,6 +442,8 @@ class MainWindow(QMainWindow):
 
     def backup_to(self, dest: Path, *, then: Callable[[Path], None] | None = None) -> None:
         """Copy the open SQLite workspace to ``dest`` on the worker (consistent online backup)."""
+        from PySide6.QtWidgets import QMessageBox
+
         target = self.ctx.target
         if target is None or target.path is None:
             raise UserError(self.tr("只有工作区文件（SQLite）可以这样备份；团队数据库请由服务器备份。"))
@@ -440,6 +465,8 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.submit(run, on_done=done, label=self.tr("正在备份工作区…"), progress_parent=self)
 
     def save_as_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         target = self.ctx.target
         if target is None or target.path is None:
             return
@@ -569,6 +596,8 @@ class MainWindow(QMainWindow):
     def set_language(self, code: str) -> None:
         """Remember the UI language; it applies from the next start (every screen is
         built with its strings translated once)."""
+        from PySide6.QtWidgets import QMessageBox
+
         if code == self.ctx.settings.language:
             return
         self.ctx.settings.language = code
@@ -580,6 +609,7 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         from PySide6 import __version__ as qt_version
+        from PySide6.QtWidgets import QMessageBox
 
         from sqdesk import __version__
 

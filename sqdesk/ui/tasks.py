@@ -32,9 +32,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
+
     from sqdesk.core.workspace import Workspace
 
 T = TypeVar("T")
@@ -257,6 +259,8 @@ class TaskRunner(QObject):
             parent = None
         if parent is None and not job.cancellable:
             return
+        from PySide6.QtWidgets import QProgressDialog
+
         dialog = QProgressDialog(parent)
         dialog.setWindowTitle(self.tr("请稍候"))
         dialog.setLabelText(job.handle.label or self.tr("正在处理…"))

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, QSize
-from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtGui import QIcon, QIconEngine, QPixmap
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 ICONS = RESOURCES / "icons"
