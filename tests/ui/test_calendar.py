@@ -474,3 +474,33 @@ def test_door_keeps_up_with_fast_typing(qtbot: Any, sqlite_view: CalendarView) -
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert "没有找到「xyzq」" in dlg.message.text() and edit.text() == "xyzq"
     dlg.accept()
+
+
+def test_mark_no_shows_and_undo(qtbot: Any, sqlite_view: CalendarView) -> None:
+    view = sqlite_view
+    ctx = view.ctx
+    came, missed, waiting = (_member(ctx.ws, n) for n in ("张三", "李四", "王五"))
+    start = dt.datetime.combine(dt.date.today() - dt.timedelta(days=1), dt.time(14))
+    with ctx.ws.write() as s:
+        ev = E.create_event(s, E.EventInput("昨天的沙龙", start, start + dt.timedelta(hours=2), capacity=2,
+                                            status="报名中"))
+        for mid in (came, missed, waiting):
+            E.register(s, ev.id, mid)
+        E.check_in(s, ev.id, came, now=start)
+    ctx.notify("events")
+    view.go_to(start.date())
+    _idle(qtbot, view)
+    view.select_event(ev.id, start.date())
+    qtbot.waitUntil(lambda: view.current_event is not None and view.no_show_button.isEnabled(), timeout=TIMEOUT)
+    qtbot.mouseClick(view.no_show_button, Qt.MouseButton.LeftButton)
+    box = view.dialog
+    assert isinstance(box, QMessageBox) and "1 名" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "缺席", timeout=TIMEOUT)
+    assert _statuses(view) == {"张三": "已签到", "李四": "缺席", "王五": "候补"}
+    qtbot.waitUntil(lambda: view.current_event.status == "已结束", timeout=TIMEOUT)
+    assert "1 名成员标记为缺席" in view.notice.text()
+    assert not view.register_button.isEnabled() and not view.no_show_button.isEnabled()
+    ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "已报名", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.current_event.status == "已满", timeout=TIMEOUT)
