@@ -46,8 +46,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, null, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from sqdesk.analytics._sql import (
     ACTIVE_KINDS,
@@ -264,48 +264,13 @@ def compute_member_metrics(
     as_of = as_of or dt.date.today()
     end, starts = _window_starts(as_of)
     d90 = starts[90]
-
-    # -- roster, with each member's last participation before the end of ``as_of``.
-    # SQLite: a correlated "newest matching row" walks ix_activities_member_time
-    # backwards and stops at the first participation row — a probe per member instead
-    # of a scan of the log. PostgreSQL runs such probes one by one but scans in
-    # parallel, so there a GROUP BY over the participation rows is cheaper.
-    last_conds = [Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
-    probe = dialect(session) == "sqlite"
-    last_col: Any = null()
-    if probe:
-        last_col = (
-            select(Activity.occurred_at).where(Activity.member_id == Member.id, *last_conds)
-            .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
-            .correlate(Member).scalar_subquery()
-        )
-    mconds = _member_scope(member_ids, group_ids)
-    mstmt = select(
-        Member.id, Member.joined_on, func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
-        Member.role, Member.level, Member.status, Member.paid_until, last_col,
-    ).where(and_(True, *mconds)).order_by(Member.id)
-    wanted = set(member_ids) if member_ids is not None else None
-    roster = [r for r in session.execute(mstmt) if wanted is None or r[0] in wanted]
-    ids = [int(r[0]) for r in roster]
-    n = len(ids)
-    pos = {mid: i for i, mid in enumerate(ids)}
     small = member_ids is not None and len(member_ids) <= SMALL
 
-    def zeros() -> list[object]:
-        return [0] * n
+    # Every aggregate is a subquery LEFT JOINed to members, so one statement returns one
+    # row per member in id order and Python only transposes it into columns.
 
-    cols: dict[str, list[object]] = {name: zeros() for name in _WINDOW_KINDS}
-    for name in ("attended_90d", "registered_90d", "no_shows_90d", "invites_stayed"):
-        cols[name] = zeros()
-    last_active: list[dt.datetime | None] = [as_datetime(r[7]) for r in roster]
-    if not probe:
-        last_stmt = select(Activity.member_id, func.max(Activity.occurred_at)).where(*last_conds).group_by(Activity.member_id)
-        for mid, moment in session.execute(last_stmt):
-            i = pos.get(mid)
-            if i is not None:
-                last_active[i] = as_datetime(moment)
-
-    # -- activity: the 90-day window, one pass with conditional sums ---------------
+    # The 90-day window: one pass with a conditional sum per figure (the time index
+    # limits it to the window).
     aconds = [Activity.occurred_at >= d90, Activity.occurred_at < end, *_activity_scope(member_ids, group_ids)]
     sums = []
     for name, (kind, days) in _WINDOW_KINDS.items():
@@ -315,55 +280,92 @@ def compute_member_metrics(
         else:
             cond = and_(Activity.kind == kind, Activity.occurred_at >= starts[days])
         sums.append(func.sum(case((cond, measure), else_=0)).label(name))
-    stmt = select(Activity.member_id, *sums).where(*aconds).group_by(Activity.member_id)
-    names = list(_WINDOW_KINDS)  # the order of the sums in the select list
-    targets = [cols[name] for name in names]
-    for row in session.execute(stmt):
-        i = pos.get(row[0])
-        if i is None:
-            continue
-        for j, target in enumerate(targets, 1):
-            target[i] = row[j] or 0
+    win = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(Activity.member_id).subquery()
 
-    # -- registrations of events that started in the window -------------------------
+    # Last participation before the end of ``as_of``. SQLite: a correlated "newest
+    # matching row" walks ix_activities_member_time backwards and stops at the first
+    # participation row — a probe per member instead of a scan of the log. PostgreSQL
+    # runs such probes one by one but scans in parallel, so there a GROUP BY is cheaper.
+    last_conds = [Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
+    last_sq: Any = None
+    if dialect(session) == "sqlite":
+        last_col: Any = (
+            select(Activity.occurred_at).where(Activity.member_id == Member.id, *last_conds)
+            .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
+            .correlate(Member).scalar_subquery()
+        )
+    else:
+        last_sq = (
+            select(Activity.member_id.label("mid"), func.max(Activity.occurred_at).label("last"))
+            .where(*last_conds).group_by(Activity.member_id).subquery()
+        )
+        last_col = last_sq.c.last
+
+    # Registrations of events that started in the window.
     reg = (
         select(
-            Registration.member_id,
-            func.sum(case((Registration.status.in_(REGISTERED_STATUSES), 1), else_=0)),
-            func.sum(case((Registration.status == ATTENDED, 1), else_=0)),
-            func.sum(case((Registration.status == NO_SHOW, 1), else_=0)),
+            Registration.member_id.label("mid"),
+            func.sum(case((Registration.status.in_(REGISTERED_STATUSES), 1), else_=0)).label("registered"),
+            func.sum(case((Registration.status == ATTENDED, 1), else_=0)).label("attended"),
+            func.sum(case((Registration.status == NO_SHOW, 1), else_=0)).label("no_show"),
         )
         .join(Event, Event.id == Registration.event_id)
         .where(Event.starts_at >= d90, Event.starts_at < end, *_event_scope(group_ids))
         .group_by(Registration.member_id)
+        .subquery()
     )
-    if small:
-        reg = reg.where(Registration.member_id.in_(ids))
-    for mid, registered, attended, no_show in session.execute(reg):
-        i = pos.get(mid)
-        if i is not None:
-            cols["registered_90d"][i] = int(registered or 0)
-            cols["attended_90d"][i] = int(attended or 0)
-            cols["no_shows_90d"][i] = int(no_show or 0)
-
-    # -- invitees still in the community ---------------------------------------------
+    # Invitees still in the community, and the first known group join.
+    invitee = aliased(Member)
     stayed = (
-        select(Member.inviter_id, func.count())
-        .where(Member.inviter_id.is_not(None), Member.status == "在群")
-        .group_by(Member.inviter_id)
+        select(invitee.inviter_id.label("mid"), func.count().label("n"))
+        .where(invitee.inviter_id.is_not(None), invitee.status == "在群")
+        .group_by(invitee.inviter_id)
+        .subquery()
     )
-    if small:
-        stayed = stayed.where(Member.inviter_id.in_(ids))
-    for inviter, count in session.execute(stayed):
-        i = pos.get(int(inviter or 0))
-        if i is not None:
-            cols["invites_stayed"][i] = int(count)
+    first_ms = (
+        select(Membership.member_id.label("mid"), func.min(Membership.joined_on).label("first_join"))
+        .group_by(Membership.member_id)
+        .subquery()
+    )
 
-    # -- groups (current memberships) and first known join; names joined in Python
-    # (the groups and tags tables are tiny), lists sorted by name.
+    def zero(col: Any) -> Any:
+        return func.coalesce(col, 0)
+
+    stmt = (
+        select(
+            Member.id, Member.joined_on, first_ms.c.first_join,
+            func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
+            Member.role, Member.level, Member.status, Member.paid_until, last_col,
+            *(zero(win.c[name]) for name in _WINDOW_KINDS),
+            zero(reg.c.registered), zero(reg.c.attended), zero(reg.c.no_show), zero(stayed.c.n),
+        )
+        .outerjoin(win, win.c.mid == Member.id)
+        .outerjoin(reg, reg.c.mid == Member.id)
+        .outerjoin(stayed, stayed.c.mid == Member.id)
+        .outerjoin(first_ms, first_ms.c.mid == Member.id)
+        .where(and_(True, *_member_scope(member_ids, group_ids)))
+        .order_by(Member.id)
+    )
+    if last_sq is not None:
+        stmt = stmt.outerjoin(last_sq, last_sq.c.mid == Member.id)
+    rows = session.execute(stmt).all()
+    if member_ids is not None and not small:
+        wanted = set(member_ids)
+        rows = [r for r in rows if r[0] in wanted]
+    n = len(rows)
+    width = 9 + len(_WINDOW_KINDS) + 4
+    cols_t: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * width
+    ids = [int(v) for v in cols_t[0]]
+    pos = {mid: i for i, mid in enumerate(ids)}
+    k = 9
+    window_cols = {name: list(cols_t[k + j]) for j, name in enumerate(_WINDOW_KINDS)}
+    k += len(_WINDOW_KINDS)
+    registered, attended, no_shows, stayed_n = (list(cols_t[k + j]) for j in range(4))
+
+    # -- groups (current memberships) and tags; names joined in Python (those tables are
+    # tiny), lists sorted by name.
     group_name = {int(g): name for g, name in session.execute(select(Group.id, Group.name))}
     groups_of: list[list[str]] = [[] for _ in range(n)]
-    first_join: dict[int, dt.date] = {}
     gstmt = select(Membership.member_id, Membership.group_id, Membership.joined_on, Membership.left_on)
     if small:
         gstmt = gstmt.where(Membership.member_id.in_(ids))
@@ -374,12 +376,6 @@ def compute_member_metrics(
         joined_d, left_d = as_date(joined), as_date(left)
         if (left_d is None or left_d > as_of) and (joined_d is None or joined_d <= as_of):
             groups_of[i].append(group_name[gid])
-        if joined_d is not None and (mid not in first_join or joined_d < first_join[mid]):
-            first_join[mid] = joined_d
-    for names_ in groups_of:
-        if len(names_) > 1:
-            names_.sort()
-
     tag_name = {int(t): name for t, name in session.execute(select(Tag.id, Tag.name))}
     tags_of: list[list[str]] = [[] for _ in range(n)]
     tstmt = select(member_tags.c.member_id, member_tags.c.tag_id)
@@ -389,65 +385,59 @@ def compute_member_metrics(
         i = pos.get(mid)
         if i is not None:
             tags_of[i].append(tag_name[tid])
-    for names_ in tags_of:
-        if len(names_) > 1:
-            names_.sort()
+    for lists in (groups_of, tags_of):
+        for names_ in lists:
+            if len(names_) > 1:
+                names_.sort()
 
-    # -- assemble ----------------------------------------------------------------------
-    inactive: list[object] = [None] * n
-    since_join: list[object] = [None] * n
-    has_intro: list[object] = [False] * n
-    role: list[object] = [""] * n
-    status: list[object] = [""] * n
-    level: list[object] = [""] * n
-    level_computed: list[object] = [""] * n
-    paid: list[object] = [None] * n
-    score: list[object] = [0.0] * n
-    c = cols
+    # -- per-member arithmetic: dates, score, level ------------------------------------
+    last_active = [as_datetime(v) for v in cols_t[8]]
+    since_join: list[object] = []
+    for joined_on, first_join in zip(cols_t[1], cols_t[2], strict=True):
+        joined = as_date(joined_on) or as_date(first_join)
+        since_join.append((as_of - joined).days if joined is not None else None)
+    inactive: list[object] = [
+        (as_of - last.date()).days if last is not None else since
+        for last, since in zip(last_active, since_join, strict=True)
+    ]
+    paid: list[object] = [
+        (as_date(v) - as_of).days if v is not None else None  # type: ignore[operator]
+        for v in cols_t[7]
+    ]
+    score: list[object] = []
+    level: list[object] = []
+    level_computed: list[object] = []
     feeds = zip(
-        c["messages_30d"], c["checkins_30d"], c["shares_30d"], c["invites_30d"], c["invites_stayed"],
-        c["attended_90d"], c["no_shows_90d"], c["violations_30d"], strict=True,
+        last_active, inactive, window_cols["messages_30d"], window_cols["checkins_30d"],
+        window_cols["shares_30d"], window_cols["invites_30d"], stayed_n, attended, no_shows,
+        window_cols["violations_30d"], cols_t[5], strict=True,
     )
-    for i, ((mid, joined_on, intro, mrole, mlevel, mstatus, paid_until, _last), feed) in enumerate(
-        zip(roster, feeds, strict=True)
-    ):
-        joined = as_date(joined_on) or first_join.get(mid)
-        if joined is not None:
-            since_join[i] = (as_of - joined).days
-        last = last_active[i]
-        idle = (as_of - last.date()).days if last is not None else None
-        inactive[i] = idle if last is not None else since_join[i]
-        has_intro[i] = bool(intro)
-        role[i], status[i] = mrole, mstatus
-        if paid_until is not None:
-            paid[i] = (as_date(paid_until) - as_of).days  # type: ignore[operator]
-        m30, chk, shr, inv, stay, att, nos, vio = feed
-        sc = score_of(
-            idle, last is not None, m30, chk, shr, inv, stay, att, nos, vio, weights,
-        )
-        score[i] = sc
-        computed = level_of(sc, last is not None and last >= d90, thresholds)
-        level_computed[i] = computed
-        level[i] = mlevel if mlevel in LEVELS else computed
+    for last, idle, m30, chk, shr, inv, stay, att, nos, vio, held in feeds:
+        ever = last is not None
+        sc = score_of(idle if ever else None, ever, m30, chk, shr, inv, stay, att, nos, vio, weights)
+        computed = level_of(sc, ever and last >= d90, thresholds)
+        score.append(sc)
+        level_computed.append(computed)
+        level.append(held if held in LEVELS else computed)
 
     columns: dict[str, list[object]] = {
         "inactive_days": inactive,
-        "messages_7d": c["messages_7d"],
-        "messages_30d": c["messages_30d"],
-        "messages_90d": c["messages_90d"],
-        "checkins_30d": c["checkins_30d"],
-        "shares_30d": c["shares_30d"],
-        "invites_30d": c["invites_30d"],
-        "attended_90d": c["attended_90d"],
-        "registered_90d": c["registered_90d"],
-        "no_shows_90d": c["no_shows_90d"],
-        "violations_30d": c["violations_30d"],
-        "invites_stayed": c["invites_stayed"],
+        "messages_7d": window_cols["messages_7d"],
+        "messages_30d": window_cols["messages_30d"],
+        "messages_90d": window_cols["messages_90d"],
+        "checkins_30d": window_cols["checkins_30d"],
+        "shares_30d": window_cols["shares_30d"],
+        "invites_30d": window_cols["invites_30d"],
+        "attended_90d": attended,
+        "registered_90d": registered,
+        "no_shows_90d": no_shows,
+        "violations_30d": window_cols["violations_30d"],
+        "invites_stayed": stayed_n,
         "days_since_join": since_join,
-        "has_intro": has_intro,
-        "role": role,
+        "has_intro": [bool(v) for v in cols_t[3]],
+        "role": list(cols_t[4]),
         "level": level,
-        "status": status,
+        "status": list(cols_t[6]),
         "groups": groups_of,  # type: ignore[dict-item]
         "tags": tags_of,  # type: ignore[dict-item]
         "paid_until_days": paid,
