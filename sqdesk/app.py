@@ -50,6 +50,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from sqdesk.ui.i18n import install_translators
     from sqdesk.ui.settings import Settings
     from sqdesk.ui.tasks import TaskRunner
+    from sqdesk.ui.widgets.icons import app_icon
 
     app = _application()
     settings = Settings()
@@ -63,8 +64,14 @@ def run_gui(args: argparse.Namespace) -> int:
     target, first_run = resolve_target(args, settings)
 
     try:
+        def open_failed(exc: BaseException) -> None:
+            # A UserError (not a workspace, unreadable…) is shown on the window's
+            # welcome page with 新建/打开 buttons; anything else is a bug.
+            if not isinstance(exc, UserError):
+                crash.report(exc, where="opening the workspace")
+
         try:
-            ctx.open_workspace(target)
+            ctx.open_workspace(target, on_failed=open_failed)
         except UserError as exc:
             _refuse(app, str(exc), interactive=not screenshot)
             return EXIT_LOCKED
@@ -80,6 +87,7 @@ def run_gui(args: argparse.Namespace) -> int:
         # The worker (SQLAlchemy/Alembic imports, schema check) starts after the first
         # paint: importing on two threads at once would slow the window down (GIL).
         QTimer.singleShot(0, tasks.start)
+        QTimer.singleShot(0, lambda: app.setWindowIcon(app_icon()))
 
         if first_run and not getattr(args, "no_demo", False):
             ctx.workspace_opened.connect(lambda: offer_demo(ctx, window, remember=not screenshot))
@@ -118,7 +126,7 @@ def _apply_look(app: QApplication, lang: str = "zh") -> None:
     Chinese still render through the CJK fallback."""
     from PySide6.QtGui import QFont
 
-    from sqdesk.ui.widgets.icons import app_icon, resource_path
+    from sqdesk.ui.widgets.icons import resource_path
 
     if app.style().name().lower() != "fusion":  # already the default on Linux
         app.setStyle("Fusion")
@@ -128,7 +136,7 @@ def _apply_look(app: QApplication, lang: str = "zh") -> None:
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setWindowIcon(app_icon())
+    # The window icon loads Qt's SVG icon plugin: after the first paint (see run_gui).
     app.setStyleSheet(resource_path("styles", "app.qss").read_text(encoding="utf-8"))
 
 

@@ -38,7 +38,7 @@ from sqdesk.core.errors import UserError
 from sqdesk.ui.context import AppContext, WorkspaceTarget
 from sqdesk.ui.tasks import TaskHandle
 from sqdesk.ui.views import BY_KEY, VIEWS, ViewSpec, load_view_class
-from sqdesk.ui.widgets.icons import SELECTED, SIDEBAR, app_icon, icon
+from sqdesk.ui.widgets.icons import SELECTED, SIDEBAR, icon
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -99,7 +99,6 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.remember = remember  # False in --screenshot mode: leave the settings alone
         self.setObjectName("mainWindow")
-        self.setWindowIcon(app_icon())
         self._views: dict[str, QWidget] = {}
         self._view_actions: list[QAction] = []
         self._current = ""
@@ -536,6 +535,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_workspace_failed(self, exc: BaseException) -> None:
         if not self.ctx.has_workspace:
+            self.header.setText("")
             self.welcome.show_failure(str(exc))
             self.stack.setCurrentWidget(self.welcome)
 

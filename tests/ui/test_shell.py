@@ -699,3 +699,30 @@ def _noop_command() -> Any:
 
     return QUndoCommand("无操作")
 
+
+
+def test_which_workspace_opens(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from sqdesk.app import resolve_target
+
+    def args(**kw: Any) -> argparse.Namespace:
+        return argparse.Namespace(**{"db": None, "workspace": None, **kw})
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    default = tmp_path / "xdg" / "sqdesk" / "workspace.sqdesk"
+    assert resolve_target(args(), settings) == (WorkspaceTarget(path=default), True)
+    last = tmp_path / "last.sqdesk"
+    last.write_bytes(b"")
+    settings.remember_workspace(str(last))
+    assert resolve_target(args(), settings) == (WorkspaceTarget(path=last), False)
+    last.unlink()  # a remembered file that is gone: back to the default, not a demo again
+    settings.demo_offered = True
+    assert resolve_target(args(), settings) == (WorkspaceTarget(path=default), False)
+    monkeypatch.setenv("SQDESK_DB_URL", "postgresql+psycopg://u:pw@db.example/team")
+    target, first = resolve_target(args(), settings)
+    assert target.url == "postgresql+psycopg://u:pw@db.example/team" and not first
+    assert "pw" not in target.label and "db.example/team" in target.label
+    ws = tmp_path / "x.sqdesk"
+    assert resolve_target(args(workspace=str(ws)), settings)[0] == WorkspaceTarget(path=ws)
+    assert resolve_target(args(workspace=str(ws), db="postgresql://h/d"), settings)[0].url == "postgresql://h/d"
