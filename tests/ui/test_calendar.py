@@ -372,6 +372,17 @@ def test_weekly_series_on_every_wednesday_of_the_month_view(qtbot: Any, view: Ca
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == event_id, timeout=TIMEOUT)
     assert view.selected_day == target and "每周三" in view.details.text()
+    # The keyboard: arrows move the chosen day, Enter on a day opens its event.
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Left)
+    assert view.selected_day == target - dt.timedelta(days=1)
+    qtbot.keyClick(grid, Qt.Key.Key_Down)
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    assert view.selected_day == target + dt.timedelta(days=7)
+    view.select_event(None)
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == event_id, timeout=TIMEOUT)
+    view.select_day(target)
     # Next month: the period label moves and the series is still there every Wednesday.
     label = view.period_label.text()
     with qtbot.waitSignal(view.occurrences_loaded, timeout=TIMEOUT):

@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QFont,
+    QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -197,6 +198,22 @@ class MonthGrid(_EventCanvas):
         self.setMouseTracking(False)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAutoFillBackground(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        """Arrows move the chosen day, Enter opens its first event (or a new one)."""
+        day = self.selected_day or self.today
+        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -7, Qt.Key.Key_Down: 7}
+        if e.key() in moves:
+            self.day_clicked.emit(day + dt.timedelta(days=moves[Qt.Key(e.key())]))
+        elif e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            occs = self.by_day.get(day, [])
+            if occs:
+                self.event_clicked.emit(occs[0].event_id, day)
+            else:
+                self.day_double_clicked.emit(day)
+        else:
+            super().keyPressEvent(e)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         fm = self.fontMetrics()
@@ -745,21 +762,24 @@ class CalendarView(QWidget):
 
     def _make_actions(self) -> None:
         def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-                   tip: str = "") -> QAction:
+                   tip: str = "", on: QWidget | None = None) -> QAction:
             a = QAction(text, self)
             a.triggered.connect(lambda _checked=False: slot())
             if shortcut is not None:
                 a.setShortcut(QKeySequence(shortcut))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             a.setToolTip(tip or text)
-            self.addAction(a)
+            (on or self).addAction(a)
             return a
 
         self.act_new = action(self.tr("新建活动"), self.new_event, QKeySequence.StandardKey.New,
                               self.tr("新建活动 (Ctrl+N)"))
         self.act_today = action(self.tr("今天"), self.go_today, "Ctrl+T", self.tr("回到今天 (Ctrl+T)"))
-        self.act_prev = action(self.tr("上一页"), lambda: self.step(-1), QKeySequence.StandardKey.MoveToPreviousPage)
-        self.act_next = action(self.tr("下一页"), lambda: self.step(1), QKeySequence.StandardKey.MoveToNextPage)
+        # Page keys turn the calendar only while it has the focus (the lists keep theirs).
+        self.act_prev = action(self.tr("上一页"), lambda: self.step(-1), QKeySequence.StandardKey.MoveToPreviousPage,
+                               on=self.stack)
+        self.act_next = action(self.tr("下一页"), lambda: self.step(1), QKeySequence.StandardKey.MoveToNextPage,
+                               on=self.stack)
         self.act_checkin = action(self.tr("门口签到模式"), self.open_checkin, "Ctrl+K",
                                   self.tr("打开所选活动的门口签到模式 (Ctrl+K)"))
 
