@@ -112,7 +112,11 @@ def export_signin_sheet(
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(f"A1:{last_col}1")
     ws.row_dimensions[1].height = 30
-    when = core_events._fmt_span(ev.starts_at, ev.ends_at)
+    if ev.rrule:  # the list is the series': say when it repeats, not only its first date
+        when = (f"{core_events.describe_rrule(ev.rrule)} {ev.starts_at:%H:%M}–{ev.ends_at:%H:%M}"
+                f"（{ev.starts_at:%Y-%m-%d} 起）")
+    else:
+        when = core_events._fmt_span(ev.starts_at, ev.ends_at)
     seats = f"人数上限 {ev.capacity} 人" if ev.capacity is not None else "不限人数"
     place = f"　　地点：{ev.location}" if ev.location else ""
     taken = f"已报名 {counts.registered + counts.checked_in} 人（{seats}）" + (

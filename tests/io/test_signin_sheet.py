@@ -129,3 +129,20 @@ def test_signin_sheet_unmasked_and_atomic(ws: Any, tmp_path: Path, monkeypatch: 
     assert [p.name for p in out.parent.iterdir()] == ["sheet.xlsx"]
     with ws.read() as s, pytest.raises(UserError, match=r"\.xlsx"):
         export_signin_sheet(s, event_id, tmp_path / "sheet.csv")
+
+
+def test_signin_sheet_of_a_series_says_when_it_repeats(ws: Any, tmp_path: Path) -> None:
+    with ws.write() as s:
+        m = create_member(s, MemberInput("张三")).id
+        wed = dt.datetime(2026, 11, 4, 20)
+        ev = E.create_event(s, E.EventInput("周三夜聊", wed, wed + dt.timedelta(minutes=90),
+                                            rrule="FREQ=WEEKLY;BYDAY=WE"))
+        E.register(s, ev.id, m)
+    out = tmp_path / "s.xlsx"
+    with ws.read() as s:
+        assert export_signin_sheet(s, ev.id, out, blank_rows=0) == 1
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out)["签到表"]
+    assert sheet["A2"].value.startswith("时间：每周三 20:00–21:30（2026-11-04 起）")
+    assert "不限人数" in sheet["A2"].value
