@@ -939,6 +939,7 @@ class CalendarView(QWidget):
         if "workspace" in kinds:
             self.selected_event_id = None
             self.current_event = None
+            self._auto_select = True
             self.reload()
             self.reload_groups()
             return
