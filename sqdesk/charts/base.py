@@ -1,0 +1,185 @@
+"""Shared pieces of the charts: figures built with the CJK rcParams, PNG output, colours,
+period labels, and the drill-down hooks (which rows sit behind a clicked bar or cell).
+
+Drill-down: a chart function registers, per axes, a *resolver* ``(x, y) -> DrillKey |
+None`` taking a click in that axes' data coordinates. A :class:`DrillKey` is plain data
+(it crosses to the worker thread); the chart's ``evidence`` function in the registry
+turns it into the member ids / activity ids behind it
+(:class:`sqdesk.analytics.community.Evidence`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sqdesk.analytics.community import Period
+from sqdesk.charts.fonts import chart_rc, cjk_font
+
+# Colours (Tableau 10, readable on white and for the common colour-vision deficiencies
+# when paired with position/labels as here).
+BLUE = "#4C78A8"
+ORANGE = "#F58518"
+GREEN = "#54A24B"
+RED = "#E45756"
+TEAL = "#72B7B2"
+GREY = "#9D9D9D"
+PURPLE = "#B279A2"
+YELLOW = "#EECA3B"
+INK = "#333333"
+LEVEL_COLOURS = {"核心": RED, "活跃": ORANGE, "一般": BLUE, "潜水": TEAL, "沉默": GREY}
+
+DEFAULT_SIZE = (8.0, 4.5)
+
+
+@dataclass(frozen=True)
+class DrillKey:
+    """What was clicked: ``kind`` and ``args`` are chart-specific plain values; ``label``
+    says it in Chinese for the drill-down table's heading."""
+
+    chart: str
+    kind: str
+    args: tuple[Any, ...]
+    label: str
+
+
+Resolver = Callable[[float, float], DrillKey | None]
+
+_RESOLVERS: weakref.WeakKeyDictionary[Axes, Resolver] = weakref.WeakKeyDictionary()
+
+
+def set_drill(ax: Axes, resolver: Resolver) -> None:
+    _RESOLVERS[ax] = resolver
+
+
+def drill_at(ax: Axes | None, x: float | None, y: float | None) -> DrillKey | None:
+    """The drill key for a click at data coordinates (x, y) in ``ax`` (None: nothing there)."""
+    if ax is None or x is None or y is None:
+        return None
+    resolver = _RESOLVERS.get(ax)
+    return resolver(x, y) if resolver is not None else None
+
+
+def drillable_axes(fig: Figure) -> list[Axes]:
+    return [ax for ax in fig.axes if ax in _RESOLVERS]
+
+
+@contextmanager
+def chart_context() -> Iterator[None]:
+    """Build or draw a figure with the chart rcParams (CJK font, no unicode minus)."""
+    with matplotlib.rc_context(chart_rc()):
+        if cjk_font() is not None:
+            yield
+            return
+        # No CJK font: the operator was told once (logged); don't repeat it per glyph.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+            yield
+
+
+def new_figure(size: tuple[float, float] = DEFAULT_SIZE, *, layout: str = "constrained") -> Figure:
+    """A Figure (no pyplot) with an Agg canvas attached; call inside :func:`chart_context`."""
+    fig = Figure(figsize=size, layout=layout)
+    FigureCanvasAgg(fig)
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def finish(fig: Figure) -> Figure:
+    """Create every axis' first tick now, inside the chart context, so ticks made later
+    (on resize, at draw time) copy its CJK font properties."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_major_ticks()
+            axis.get_minor_ticks()
+    return fig
+
+
+def render_png(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
+    """Save ``fig`` as a PNG (Agg, white background)."""
+    out = Path(path)
+    with chart_context():
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        fig.savefig(out, dpi=dpi, format="png", facecolor="white")
+    return out
+
+
+def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with chart_context():
+        fig.savefig(buf, dpi=dpi, format="png", facecolor="white")
+    return buf.getvalue()
+
+
+# ---- labels ----------------------------------------------------------------------------------
+
+def period_label(p: Period, unit: str) -> str:
+    if unit == "month":
+        return f"{p.start.year}-{p.start.month:02d}"
+    if unit == "day":
+        return f"{p.start.month}/{p.start.day}"
+    return f"{p.start.month}/{p.start.day}"
+
+
+def thin_ticks(ax: Axes, labels: Sequence[str], *, max_labels: int = 14, axis: str = "x",
+               rotation: float = 0) -> None:
+    """Label at most ``max_labels`` evenly spaced positions 0…n-1 (the last always)."""
+    n = len(labels)
+    if n == 0:
+        return
+    step = max(1, math.ceil(n / max_labels))
+    pos = list(range(0, n, step))
+    if pos[-1] != n - 1 and n - 1 - pos[-1] >= step / 2:
+        pos.append(n - 1)
+    elif pos[-1] != n - 1:
+        pos[-1] = n - 1
+    if axis == "x":
+        ax.set_xticks(pos, [labels[i] for i in pos], rotation=rotation)
+    else:
+        ax.set_yticks(pos, [labels[i] for i in pos], rotation=rotation)
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:,.1f}"
+
+
+def empty_note(ax: Axes, text: str = "所选时段和群里没有可统计的数据") -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color=GREY, fontsize=11)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def subtitle(fig: Figure, text: str) -> None:
+    """A grey line under the figure title (the period, the definition)."""
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#666666")
+
+
+def index_at(x: float, n: int) -> int | None:
+    """The bar index 0…n-1 under a click at data x (bars centred on integers, width ≤ 1)."""
+    i = round(x)
+    return i if 0 <= i < n and abs(x - i) <= 0.5 else None
+
+
+def date_text(d: dt.date) -> str:
+    return d.isoformat()
