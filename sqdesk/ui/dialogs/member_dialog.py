@@ -447,6 +447,13 @@ class MemberPanel(QWidget):
         ]
         for i, name, n in tab_names:
             self.tabs.setTabText(i, f"{name} ({n})" if n else name)
+        cap = self.fontMetrics().horizontalAdvance("八" * 16)
+        for table in (self.groups_table, self.offers_table, self.events_table, self.timeline_table):
+            table.resizeColumnsToContents()  # ≤ a few hundred short rows: cheap
+            header = table.horizontalHeader()
+            for col in range(header.count()):
+                if header.sectionSize(col) > cap:
+                    header.resizeSection(col, cap)
         self._baseline = self._values()
         self._update_buttons()
 

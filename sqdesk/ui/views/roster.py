@@ -200,9 +200,12 @@ class RosterView(QWidget):
         head_font = hh.font()
         head_font.setBold(True)
         head_fm = QFontMetrics(head_font)
+        vocab_columns = {RosterColumn.ROLE: ROLES, RosterColumn.STATUS: MEMBER_STATUSES,
+                         RosterColumn.LEVEL: LEVELS}
         for col, sample in WIDTH_SAMPLES.items():
             title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
-            hh.resizeSection(col, max(cell_fm.horizontalAdvance(sample) + 14,
+            samples = [sample, *(vocab(v) for v in vocab_columns.get(col, ()))]  # as translated
+            hh.resizeSection(col, max(max(cell_fm.horizontalAdvance(x) for x in samples) + 14,
                                       head_fm.horizontalAdvance(title) + 28))
         hh.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
