@@ -96,13 +96,14 @@ def delete_group(session: Session, group_id: int, operator: str = "") -> None:
 
 
 def list_groups(session: Session) -> list[GroupView]:
-    counts = dict(
-        session.execute(
+    counts: dict[int, int] = {
+        gid: n
+        for gid, n in session.execute(
             select(Membership.group_id, func.count())
             .where(Membership.left_on.is_(None))
             .group_by(Membership.group_id)
         )
-    )
+    }
     return [_view(g, counts.get(g.id, 0)) for g in session.scalars(select(Group).order_by(Group.id))]
 
 

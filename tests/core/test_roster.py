@@ -70,3 +70,17 @@ def test_bulk_update_and_undo(ws) -> None:
         assert roster.get_member(s, ids[0]).role == "骨干"
         assert {roster.get_member(s, i).status for i in ids} == {"在群"}
         assert roster.search_members(s, "#待跟进") == []
+
+
+def test_list_groups_counts_current_members(ws) -> None:
+    import datetime as dt
+
+    with ws.write() as s:
+        a = groups.create_group(s, "一群", capacity=500)
+        b = groups.create_group(s, "二群", "QQ")
+        m1 = roster.create_member(s, roster.MemberInput("甲", groups=[(a.id, "", None), (b.id, "", None)]))
+        roster.create_member(s, roster.MemberInput("乙", groups=[(a.id, "", None)]))
+        roster.move_to_group(s, [m1.id], b.id, from_group_id=a.id, on=dt.date(2025, 1, 1))
+    with ws.read() as s:
+        got = {g.name: (g.platform, g.member_count) for g in groups.list_groups(s)}
+    assert got == {"一群": ("微信", 1), "二群": ("QQ", 1)}
