@@ -1,0 +1,276 @@
+"""供求撮合: quality on a labelled set of real-sounding posts, and the rules around it
+(other members only, open and unexpired items only, verdicts remembered, reasons that
+are true, stable order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import insert, select
+
+from sqdesk.core import matching, roster
+from sqdesk.core import supply_demand as sd
+from sqdesk.core.errors import ConflictError
+from sqdesk.core.groups import create_group
+from sqdesk.core.supply_demand import SupplyDemandInput
+from sqdesk.core.text_similarity import (
+    expand_topics,
+    features,
+    normalize,
+    normalize_keyword,
+    shared_phrases,
+)
+from sqdesk.models import Activity, Match, Membership
+from sqdesk.models.vocab import SD_CATEGORIES
+
+DATA = Path(__file__).parent.parent / "data"
+
+LABELLED = json.loads((DATA / "matching_labelled.json").read_text(encoding="utf-8"))
+TODAY = dt.date.fromisoformat(LABELLED["today"])
+
+
+@dataclass
+class World:
+    ids: dict[str, int]           # item key → id
+    keys: dict[int, str]          # item id → key
+    members: dict[str, int]       # member key → id
+    member_of: dict[str, str]     # item key → member key
+    good: dict[str, set[str]]     # need key → offer keys a good operator would introduce
+
+
+def build_world(ws: Any) -> World:
+    """The labelled community in a fresh workspace: members with cities and groups,
+    a month of 发言 per member (engagement), and every offer/need."""
+    data = LABELLED
+    members: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    with ws.write() as s:
+        gids = {name: create_group(s, name, created_on=TODAY - dt.timedelta(days=400)).id for name in data["groups"]}
+        memberships, activity = [], []
+        for m in data["members"]:
+            values = {"city": m["city"], "joined_on": TODAY - dt.timedelta(days=200), "status": m.get("status", "在群")}
+            mid = roster.create_member(s, roster.MemberInput(m["name"], values)).id
+            members[m["key"]] = mid
+            for g in m["groups"]:
+                memberships.append({"member_id": mid, "group_id": gids[g], "nickname": "", "joined_on": TODAY - dt.timedelta(days=200)})
+            for day in range(min(m["messages_30d"], 25)):
+                activity.append({"member_id": mid, "group_id": gids[m["groups"][0]], "kind": "发言",
+                                 "occurred_at": dt.datetime.combine(TODAY - dt.timedelta(days=day), dt.time(20, 0)),
+                                 "value": max(1, m["messages_30d"] // 10), "note": "", "source": "manual"})
+        s.execute(insert(Membership), memberships)
+        if activity:
+            s.execute(insert(Activity), activity)
+        for it in data["items"]:
+            created = TODAY - dt.timedelta(days=it["age_days"])
+            expires = TODAY + dt.timedelta(days=it["expires_in_days"]) if "expires_in_days" in it else None
+            if expires is not None and expires < created:
+                created = expires - dt.timedelta(days=30)
+            view = sd.create_supply_demand(s, SupplyDemandInput(
+                members[it["member"]], it["kind"], it["text"], it["category"], keywords=it["keywords"],
+                created_on=created, expires_on=expires, status=it.get("status", "open")))
+            ids[it["key"]] = view.id
+    return World(
+        ids=ids, keys={v: k for k, v in ids.items()}, members=members,
+        member_of={it["key"]: it["member"] for it in data["items"]},
+        good={n: set(offers) for n, offers in data["good_pairs"].items()},
+    )
+
+
+def ranked(suggestions: list[matching.Suggestion], world: World) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for s in suggestions:
+        out[world.keys[s.need_id]].append(world.keys[s.offer_id])
+    return out
+
+
+def precision_at_5(ranking: dict[str, list[str]], good: dict[str, set[str]]) -> float:
+    """Mean over the needs with at least one known good offer of
+    |top-5 ∩ good| / min(|good|, 5): a need with one known partner scores 1 when that
+    partner is among its first five suggestions, whatever fills the other four places."""
+    values = [len(set(ranking.get(need, [])[:5]) & offers) / min(len(offers), 5) for need, offers in good.items()]
+    return sum(values) / len(values)
+
+
+def test_labelled_set_is_large_and_varied() -> None:
+    items = LABELLED["items"]
+    assert len(items) >= 60
+    assert {it["category"] for it in items} == set(SD_CATEGORIES)
+    assert len({m["city"] for m in LABELLED["members"]}) >= 5
+    keys = {it["key"] for it in items}
+    for need, offers in LABELLED["good_pairs"].items():
+        assert need in keys and all(o in keys for o in offers)
+
+
+def test_quality_on_labelled_set(ws) -> None:
+    world = build_world(ws)
+    with ws.read() as s:
+        suggestions = matching.suggest_matches(s, today=TODAY)
+    ranking = ranked(suggestions, world)
+    p5 = precision_at_5(ranking, world.good)
+    missing = {n: sorted(o - set(ranking.get(n, [])[:10])) for n, o in world.good.items() if o - set(ranking.get(n, [])[:10])}
+    report = {n: ranking.get(n, [])[:5] for n in world.good}
+    assert p5 >= 0.8, (p5, report)
+    assert not missing, (missing, report)
+    # Distractors that share surface words stay below the real partner.
+    for need, wrong in (("n03", "o04"), ("n07", "o12"), ("n07", "o13"), ("n02", "o04"), ("n09", "o18")):
+        order = ranking[need]
+        first_good = min(order.index(o) for o in world.good[need])
+        assert wrong not in order[: first_good + 1], (need, order)
+
+    by_pair = {(world.keys[s.need_id], world.keys[s.offer_id]): s for s in suggestions}
+    for s in suggestions:
+        need_key, offer_key = world.keys[s.need_id], world.keys[s.offer_id]
+        assert world.member_of[need_key] != world.member_of[offer_key]
+        # Closed, expired, and items of members who left never appear.
+        assert offer_key not in {"o39", "o40", "o42"} and need_key not in {"n28", "n29"}
+        assert 0.0 <= s.score <= 1.0
+        for value in vars(s.parts).values():
+            assert 0.0 <= value <= 1.0
+    # Best first within a need, ties by offer id.
+    for need in ranking:
+        rows = [by_pair[(need, o)] for o in ranking[need]]
+        assert [(-r.score, r.offer_id) for r in rows] == sorted((-r.score, r.offer_id) for r in rows)
+        assert len(rows) <= 10
+
+    # Reasons say what actually applies.
+    s = by_pair[("n01", "o01")]  # both in 杭州, keywords 小程序/外包, no shared group
+    assert "同在杭州" in s.reason and "小程序" in s.reason and "外包" in s.reason, s.reason
+    assert s.same_city == "杭州" and s.shared_groups == ("杭州创业者一群",)
+    assert "同属「杭州创业者一群」" in s.reason
+    s = by_pair[("n01", "o02")]  # 杭州 need, 上海 offer, no group in common
+    assert "同在" not in s.reason and "同属" not in s.reason and s.same_city == "" and s.shared_groups == ()
+    assert set(s.matched_keywords) == {"小程序", "外包"}
+    for s in suggestions:
+        need_member = LABELLED["members"][[m["key"] for m in LABELLED["members"]].index(world.member_of[world.keys[s.need_id]])]
+        offer_member = LABELLED["members"][[m["key"] for m in LABELLED["members"]].index(world.member_of[world.keys[s.offer_id]])]
+        same = need_member["city"] == offer_member["city"]
+        assert (f"同在{need_member['city']}" in s.reason) == same, s.reason
+        shared = set(need_member["groups"]) & set(offer_member["groups"])
+        assert set(s.shared_groups) == shared
+        assert ("同属" in s.reason) == bool(shared)
+        for word in s.matched_keywords:
+            assert word in s.reason
+            norm = normalize_keyword(word)
+            need_item = next(it for it in LABELLED["items"] if it["key"] == world.keys[s.need_id])
+            offer_item = next(it for it in LABELLED["items"] if it["key"] == world.keys[s.offer_id])
+            sides = [expand_topics(normalize(need_item["text"])) + "|" + "|".join(map(normalize_keyword, need_item["keywords"])),
+                     expand_topics(normalize(offer_item["text"])) + "|" + "|".join(map(normalize_keyword, offer_item["keywords"]))]
+            # A keyword named in the reason is present on both sides.
+            assert all(norm in side or any(k and k in norm for k in side.split("|")[1:]) for side in sides), (word, s.reason)
+
+
+def test_one_need_alone_gets_the_same_suggestions(sqlite_ws) -> None:
+    world = build_world(sqlite_ws)
+    with sqlite_ws.read() as s:
+        everything = matching.suggest_matches(s, today=TODAY)
+        alone = matching.suggest_matches(s, today=TODAY, need_ids=[world.ids["n04"]], per_need=3)
+        again = matching.suggest_matches(s, today=TODAY)
+    assert everything == again
+    assert alone == [x for x in everything if x.need_id == world.ids["n04"]][:3]
+
+
+def test_verdicts_are_recorded_and_never_suggested_again(ws) -> None:
+    world = build_world(ws)
+    with ws.read() as s:
+        first = matching.suggest_matches(s, today=TODAY, need_ids=[world.ids["n01"], world.ids["n04"]])
+    top = {world.keys[x.need_id]: x for x in reversed(first)}  # first suggestion per need
+    n01_best, n04_best = [x for x in first if x.need_id == world.ids["n01"]][0], [x for x in first if x.need_id == world.ids["n04"]][0]
+    del top
+    with ws.write() as s:
+        rejected = matching.reject_suggestion(s, n01_best, operator="小王", note="对方最近不接单")
+        accepted = matching.accept_suggestion(s, n04_best, operator="小王")
+    assert (rejected.outcome, rejected.proposed_by, rejected.note) == ("rejected", matching.PROPOSED_BY, "对方最近不接单")
+    assert rejected.score == pytest.approx(n01_best.score) and rejected.reason == n01_best.reason
+    assert accepted.outcome == "accepted"
+    with ws.read() as s:
+        items = {i.id: i.status for i in sd.list_supply_demand(s)}
+        later = matching.suggest_matches(s, today=TODAY)
+        stored = s.execute(select(Match.offer_id, Match.need_id, Match.outcome)).all()
+    assert sorted((r[0], r[1], r[2]) for r in stored) == sorted([
+        (n01_best.offer_id, n01_best.need_id, "rejected"), (n04_best.offer_id, n04_best.need_id, "accepted")])
+    # Accepted: both items matched, so neither shows up any more; rejected: items stay open,
+    # only that pair is gone.
+    assert items[n04_best.need_id] == "matched" and items[n04_best.offer_id] == "matched"
+    assert items[n01_best.need_id] == "open" and items[n01_best.offer_id] == "open"
+    pairs = {(x.offer_id, x.need_id) for x in later}
+    assert (n01_best.offer_id, n01_best.need_id) not in pairs
+    assert all(x.need_id != n04_best.need_id and x.offer_id != n04_best.offer_id for x in later)
+    assert any(x.need_id == n01_best.need_id for x in later)
+    assert any(x.offer_id == n01_best.offer_id for x in later)
+    # A stale suggestion of an already decided pair is refused, not recorded twice.
+    with pytest.raises(ConflictError), ws.write() as s:
+        matching.reject_suggestion(s, n01_best)
+    # A pair recorded by hand (any outcome) is not suggested either.
+    n01_rest = [x for x in later if x.need_id == n01_best.need_id]
+    with ws.write() as s:
+        sd.record_match(s, n01_rest[0].offer_id, n01_rest[0].need_id, proposed_by="小李")
+    with ws.read() as s:
+        after = matching.suggest_matches(s, today=TODAY, need_ids=[n01_best.need_id])
+    assert (n01_rest[0].offer_id, n01_rest[0].need_id) not in {(x.offer_id, x.need_id) for x in after}
+    assert [x.offer_id for x in after] == [x.offer_id for x in n01_rest[1:]][: len(after)]
+
+
+def test_exclusions_and_tie_order(ws) -> None:
+    with ws.write() as s:
+        a = roster.create_member(s, roster.MemberInput("甲", {"city": "杭州"})).id
+        b = roster.create_member(s, roster.MemberInput("乙", {"city": "杭州"})).id
+        c = roster.create_member(s, roster.MemberInput("丙", {"city": "杭州"})).id
+
+        def post(member: int, kind: str, text: str, **kw: Any) -> int:
+            return sd.create_supply_demand(s, SupplyDemandInput(member, kind, text, "技能", keywords="小程序,外包",
+                                                                created_on=TODAY - dt.timedelta(days=1), **kw)).id
+        need = post(a, "需求", "找小程序外包团队")
+        own = post(a, "供给", "承接小程序外包")                   # same member as the need
+        twin1 = post(b, "供给", "承接小程序外包")
+        twin2 = post(c, "供给", "承接小程序外包")                 # identical to twin1 in every respect
+        closed = post(b, "供给", "小程序外包，价格好谈", status="closed")
+        expired = post(c, "供给", "小程序外包团队", expires_on=TODAY - dt.timedelta(days=1))
+        future = sd.create_supply_demand(s, SupplyDemandInput(b, "供给", "小程序外包", "技能", keywords="小程序",
+                                                              created_on=TODAY + dt.timedelta(days=3))).id
+    with ws.read() as s:
+        got = matching.suggest_matches(s, today=TODAY)
+    assert [(x.need_id, x.offer_id) for x in got] == [(need, twin1), (need, twin2)]
+    assert got[0].score == got[1].score
+    assert {own, closed, expired, future}.isdisjoint({x.offer_id for x in got})
+    assert got[0].reason.startswith("同在杭州；关键词：小程序、外包")
+    # The expired offer counts on the day it expires (expires_on is inclusive).
+    with ws.read() as s:
+        earlier = matching.suggest_matches(s, today=TODAY - dt.timedelta(days=1))
+    assert expired in {x.offer_id for x in earlier}
+    with ws.read() as s:
+        assert matching.suggest_matches(s, today=TODAY, min_score=0.99) == []
+
+
+def test_category_table_is_complete_and_bounded() -> None:
+    assert set(matching.CATEGORY_FIT) == set(SD_CATEGORIES)
+    for need_cat, row in matching.CATEGORY_FIT.items():
+        assert set(row) == set(SD_CATEGORIES)
+        assert all(0.0 < v <= 1.0 for v in row.values())
+        assert row[need_cat] == max(row.values()) or need_cat in ("招聘", "求职")
+    assert matching.category_fit("招聘", "求职") == matching.category_fit("求职", "招聘") == 1.0
+    assert matching.category_fit("求职", "求职") < matching.category_fit("求职", "招聘")
+
+
+def test_synonyms_and_features() -> None:
+    assert normalize("承接微信小程序和ＡＰＰ开发") == "承接小程序和应用开发"
+    assert normalize("apple 不是 app") == "apple 不是 应用"
+    assert normalize("小红书、红书都是小红书") == "小红书、小红书都是小红书"
+    f = features(normalize("做过AI应用，可以私聊"))
+    assert "ai" in f and "应用" in f and "可以" not in f and "私聊" not in f
+    assert shared_phrases(normalize("想找懂小红书投放的朋友"), features(normalize("小红书代运营+投放"))) == ["小红书", "投放"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("小程序开发外包设计AaPp应用 ，,、微信红书0123456789天使轮"), max_size=40))
+def test_normalize_is_idempotent_and_features_are_positive(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert all(v > 0 for v in features(once).values())
