@@ -19,11 +19,15 @@ import sys
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sqdesk.core.errors import UserError
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 LOG_NAME = "crash.log"
 MAX_LOG_BYTES = 1_000_000
@@ -141,7 +145,7 @@ class CrashHandler(QObject):
         self.interactive = interactive
         self.window: QWidget | None = None
         self.log_file: Path | None = None
-        self._dialog: QWidget | None = None
+        self._dialog: QMessageBox | None = None
         self._missed = 0
         self._user_boxes: list[QWidget] = []
         self._previous_hooks: tuple[object, object] | None = None

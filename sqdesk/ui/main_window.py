@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
             from sqdesk.ui.views.placeholder import PlaceholderView
 
             return PlaceholderView(self.ctx, spec, self.stack)
-        return cls(self.ctx, self.stack)  # type: ignore[call-arg]
+        factory = cast(Callable[[AppContext, QWidget], QWidget], cls)  # View(ctx, parent)
+        return factory(self.ctx, self.stack)
 
     def _install_view_actions(self, widget: QWidget) -> None:
         for action in self._view_actions:

@@ -276,7 +276,7 @@ class TaskRunner(QObject):
             dialog.setCancelButtonText(self.tr("取消"))
             dialog.canceled.connect(lambda: self._cancel_from_dialog(task_id))
         else:
-            dialog.setCancelButton(None)  # type: ignore[arg-type]
+            dialog.setCancelButton(None)
         done, total = job.last_progress
         dialog.setRange(0, total if total > 0 else 0)
         if total > 0:

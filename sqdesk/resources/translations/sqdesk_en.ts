@@ -171,8 +171,8 @@ If this keeps happening, please send that file to support.</translation>
         <translation>Counting failed: {error}</translation>
     </message>
     <message>
-        <source>本周：{start} — {end}　·　统计于 {time}</source>
-        <translation>This week: {start} – {end}　·　counted at {time}</translation>
+        <source>本周：{start} — {end}&#x3000;·&#x3000;统计于 {time}</source>
+        <translation>This week: {start} – {end}&#x3000;·&#x3000;counted at {time}</translation>
     </message>
     <message>
         <source>M月d日 ddd</source>
@@ -419,7 +419,7 @@ If this keeps happening, please send that file to support.</translation>
     </message>
     <message>
         <source>&lt;h3&gt;sqdesk 社群运营工作台 {version}&lt;/h3&gt;&lt;p&gt;管理成员、活动、群规、动态与供求，生成供求简报。数据保存在本机的工作区文件里（或团队的 PostgreSQL 服务器上），离线可用。&lt;/p&gt;&lt;p&gt;Qt for Python (PySide6) {qt}&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;sqdesk community workbench {version}&lt;/h3&gt;&lt;p&gt;Members, events, group rules, the activity log and offers &amp;amp; needs, with the supply/demand brief. Your data stays in a workspace file on this computer (or on your team's PostgreSQL server) and works offline.&lt;/p&gt;&lt;p&gt;Qt for Python (PySide6) {qt}&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;sqdesk community workbench {version}&lt;/h3&gt;&lt;p&gt;Members, events, group rules, the activity log and offers &amp;amp; needs, with the supply/demand brief. Your data stays in a workspace file on this computer (or on your team&apos;s PostgreSQL server) and works offline.&lt;/p&gt;&lt;p&gt;Qt for Python (PySide6) {qt}&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -512,7 +512,7 @@ If this keeps happening, please send that file to support.</translation>
     </message>
     <message>
         <source>活跃度分析：每位成员的活跃分与等级（核心/活跃/一般/潜水/沉默），日活/周活/月活、入群与退群、留存、活动到场率、去中心化指数、骨干流失风险和发言时段热力图。</source>
-        <translation>Engagement analytics: each member's score and level (core / active / casual / lurker / silent), daily/weekly/monthly actives, joins vs. leaves, retention, event attendance, the decentralisation index, core-member absence risk and a when-people-post heat map.</translation>
+        <translation>Engagement analytics: each member&apos;s score and level (core / active / casual / lurker / silent), daily/weekly/monthly actives, joins vs. leaves, retention, event attendance, the decentralisation index, core-member absence risk and a when-people-post heat map.</translation>
     </message>
     <message>
         <source>简报</source>
@@ -520,7 +520,7 @@ If this keeps happening, please send that file to support.</translation>
     </message>
     <message>
         <source>供求简报：选择时间段和群，预览本期的供给、需求与撮合建议，导出给群主和骨干的 Excel 简报，或复制一段可以直接发到群里的文字版。</source>
-        <translation>The supply/demand brief: choose a period and groups, preview this issue's offers, needs and suggested introductions, export the Excel brief for leaders, or copy a text version ready to paste into a group chat.</translation>
+        <translation>The supply/demand brief: choose a period and groups, preview this issue&apos;s offers, needs and suggested introductions, export the Excel brief for leaders, or copy a text version ready to paste into a group chat.</translation>
     </message>
 </context>
 <context>

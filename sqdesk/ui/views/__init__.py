@@ -20,6 +20,12 @@ from PySide6.QtWidgets import QWidget
 CONTEXT = "Views"
 
 
+def _marked(text: object) -> str:
+    """QT_TRANSLATE_NOOP returns its text untyped; lupdate needs to see that call."""
+    assert isinstance(text, str)
+    return text
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
@@ -40,63 +46,63 @@ class ViewSpec:
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec(
         "dashboard", "sqdesk.ui.views.dashboard:DashboardView",
-        QT_TRANSLATE_NOOP("Views", "总览"), "dashboard",
-        QT_TRANSLATE_NOOP("Views", "本周一览：活跃成员、入群与退群、即将开始的活动、待处理的供求和群规待办。"),
+        _marked(QT_TRANSLATE_NOOP("Views", "总览")), "dashboard",
+        _marked(QT_TRANSLATE_NOOP("Views", "本周一览：活跃成员、入群与退群、即将开始的活动、待处理的供求和群规待办。")),
     ),
     ViewSpec(
         "roster", "sqdesk.ui.views.roster:RosterView",
-        QT_TRANSLATE_NOOP("Views", "成员"), "roster",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "成员")), "roster",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
             "全部成员的表格：按姓名、拼音首字母、手机号、微信号、标签即时搜索，按群、角色、"
-            "等级、状态筛选，批量打标签或移群；成员详情页，以及从 Excel/CSV 导入名单。"),
+            "等级、状态筛选，批量打标签或移群；成员详情页，以及从 Excel/CSV 导入名单。")),
     ),
     ViewSpec(
         "calendar", "sqdesk.ui.views.calendar:CalendarView",
-        QT_TRANSLATE_NOOP("Views", "活动"), "calendar",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "活动")), "calendar",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
             "月视图与周视图的活动日历：编辑活动、报名与候补自动递补、线下活动的门口签到模式、"
-            "冲突提醒，导出 .ics 日历和可打印的签到表。"),
+            "冲突提醒，导出 .ics 日历和可打印的签到表。")),
     ),
     ViewSpec(
         "rules", "sqdesk.ui.views.rules:RulesView",
-        QT_TRANSLATE_NOOP("Views", "群规"), "rules",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "群规")), "rules",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
             "群规清单：编辑发布给成员的条文、分类和适用的群，为条目设置可检查的条件与处理动作，"
-            "查看每条群规的历史版本。"),
+            "查看每条群规的历史版本。")),
     ),
     ViewSpec(
         "activity", "sqdesk.ui.views.activity:ActivityView",
-        QT_TRANSLATE_NOOP("Views", "动态"), "activity",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "动态")), "activity",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
             "动态记录：按成员、群、类型和日期筛选发言、签到、分享、邀请等记录，手动补录，"
-            "导入聊天统计，整批撤销一次导入。"),
+            "导入聊天统计，整批撤销一次导入。")),
     ),
     ViewSpec(
         "supply", "sqdesk.ui.views.supply:SupplyView",
-        QT_TRANSLATE_NOOP("Views", "供求"), "supply",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "供求")), "supply",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
-            "成员发布的供给与需求：按类别、状态和日期筛选、编辑，记录撮合的结果。"),
+            "成员发布的供给与需求：按类别、状态和日期筛选、编辑，记录撮合的结果。")),
     ),
     ViewSpec(
         "analytics", "sqdesk.ui.views.analytics:AnalyticsView",
-        QT_TRANSLATE_NOOP("Views", "分析"), "analytics",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "分析")), "analytics",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
             "活跃度分析：每位成员的活跃分与等级（核心/活跃/一般/潜水/沉默），日活/周活/月活、"
-            "入群与退群、留存、活动到场率、去中心化指数、骨干流失风险和发言时段热力图。"),
+            "入群与退群、留存、活动到场率、去中心化指数、骨干流失风险和发言时段热力图。")),
     ),
     ViewSpec(
         "brief", "sqdesk.ui.views.brief:BriefView",
-        QT_TRANSLATE_NOOP("Views", "简报"), "brief",
-        QT_TRANSLATE_NOOP(
+        _marked(QT_TRANSLATE_NOOP("Views", "简报")), "brief",
+        _marked(QT_TRANSLATE_NOOP(
             "Views",
             "供求简报：选择时间段和群，预览本期的供给、需求与撮合建议，导出给群主和骨干的 "
-            "Excel 简报，或复制一段可以直接发到群里的文字版。"),
+            "Excel 简报，或复制一段可以直接发到群里的文字版。")),
     ),
 )
 
