@@ -212,8 +212,18 @@ def read_sheet(path: str, sheet: str | None, synonyms: dict[str, tuple[str, ...]
         names = src.sheet_names()
         chosen = sheet if sheet in names else (names[0] if names else "")
         rows = [list(r) for r in islice(src.rows(chosen or None), SCAN_ROWS)]
+        header = find_header_row(rows, synonyms, max_scan=PREVIEW_ROWS)
+        if sheet is None and header is None and src.kind != "csv":
+            # an instructions sheet first (as core's preview does): the first sheet
+            # whose first rows hold a recognisable header
+            for other in names[1:]:
+                other_rows = [list(r) for r in islice(src.rows(other), SCAN_ROWS)]
+                found = find_header_row(other_rows, synonyms, max_scan=PREVIEW_ROWS)
+                if found is not None:
+                    chosen, rows, header = other, other_rows, found
+                    break
         notes = list(src.notes)
-    return SheetData(names, chosen, rows, find_header_row(rows, synonyms, max_scan=PREVIEW_ROWS), notes)
+    return SheetData(names, chosen, rows, header, notes)
 
 
 def column_letter(i: int) -> str:
@@ -302,11 +312,12 @@ class FilePage(QWizardPage):
 class SheetPage(QWizardPage):
     """Which sheet, and which row holds the column names (first rows shown)."""
 
-    loaded = Signal()
+    loaded = Signal()  # the file was read, or could not be (see .error)
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.w = wizard
+        self.error: BaseException | None = None
         self.setTitle(self.tr("工作表和表头"))
         self.setSubTitle(self.tr("确认数据所在的工作表，以及哪一行是列名（表头）。点击下表中的一行即可选为表头。"))
         self.data: SheetData | None = None
@@ -350,6 +361,7 @@ class SheetPage(QWizardPage):
         gen = self._gen
         self._path = path = self.w.path()
         self.data = None
+        self.error = None
         self.status.setText(self.tr("正在读取文件…"))
         self.completeChanged.emit()
         synonyms = self.w.spec.synonyms
@@ -396,8 +408,10 @@ class SheetPage(QWizardPage):
             return
         self.data = None
         self.model.set_rows([])
+        self.error = exc
         self.status.setText(f'<span style="color:#c62828">{_html(str(exc))}</span>')
         self.completeChanged.emit()
+        self.loaded.emit()
         if not isinstance(exc, UserError):
             self.w.report_unexpected(exc)
 
