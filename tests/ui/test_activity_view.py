@@ -79,7 +79,7 @@ def test_log_model_passes_modeltester_and_pages(qtmodeltester, planted) -> None:
     assert not model.canFetchMore(QModelIndex())  # nothing asked yet
     model.reset()
     assert model.rowCount() == 100 and model.canFetchMore(QModelIndex())
-    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == PAGE_SIZE * 2 + 50

@@ -81,7 +81,7 @@ def test_rules_model_passes_modeltester_and_drops_ask_for_a_move(qtmodeltester, 
         rules = rules_store.list_rules(s)
     model = RulesTableModel()
     model.set_rules(rules)
-    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == len(rules) >= 5
     assert model.data(model.index(0, RuleColumn.ENABLED), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
 

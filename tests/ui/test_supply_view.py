@@ -69,7 +69,7 @@ def test_supply_model_passes_modeltester(qtmodeltester, planted) -> None:
     ctx, ids = planted
     model = SupplyTableModel()
     model.set_items(_items(ctx.ws))
-    qtmodeltester.check(model)
+    qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 3
     texts = {model.data(model.index(r, SupplyColumn.TEXT)) for r in range(3)}
     assert "提供品牌视觉设计" in texts
@@ -83,7 +83,7 @@ def test_matches_model_passes_modeltester(qtmodeltester, planted) -> None:
     matches = MatchesTableModel()
     with ctx.ws.read() as s:
         matches.set_matches(ids["offer"], sd.list_matches(s, offer_id=ids["offer"]))
-    qtmodeltester.check(matches)
+    qtmodeltester.check(matches, force_py=True)
     assert matches.data(matches.index(0, 0)) == "赵老板"  # the other side
 
 

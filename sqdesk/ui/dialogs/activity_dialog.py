@@ -110,7 +110,7 @@ class MemberPicker(QWidget):
         text = self.search.text().strip()
         self._gen += 1
         gen = self._gen
-        if not text:
+        if not text or not self.ctx.has_workspace:
             self.results.clear()
             self.results.setVisible(False)
             return

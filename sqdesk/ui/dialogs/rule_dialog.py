@@ -277,7 +277,8 @@ class RuleEditor(QWidget):
         self.action.addItem(self.tr("（不处理）"), "")
         for a in RULE_ACTIONS:
             self.action.addItem(vocab(a), a)
-        self.action.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.action.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.action.setMinimumContentsLength(6)
         self.action_arg = QLineEdit(act_row)
         self.action_arg.setObjectName("rule_action_arg")
         self.action_arg.setPlaceholderText(self.tr("标签名（打标签时）"))

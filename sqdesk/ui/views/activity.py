@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     from sqdesk.ui.tasks import TaskHandle
 
 SEARCH_DEBOUNCE_MS = 250
-WIDTHS = {ActivityColumn.TIME: 17, ActivityColumn.MEMBER: 12, ActivityColumn.GROUP: 14,
-          ActivityColumn.KIND: 8, ActivityColumn.VALUE: 7, ActivityColumn.NOTE: 36}
+WIDTHS = {ActivityColumn.TIME: 13, ActivityColumn.MEMBER: 9, ActivityColumn.GROUP: 13,
+          ActivityColumn.KIND: 6, ActivityColumn.VALUE: 5, ActivityColumn.NOTE: 30}
 
 
 class DateRangeFilter(QWidget):
@@ -171,7 +171,7 @@ class KindsFilter(QToolButton):
             self.setText("、".join(vocab(k) for k in kinds))
         else:
             self.setText(self.tr("{n} 种类型").format(n=len(kinds)))
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.text()) + 30)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.text()) + 40)
         if emit:
             self.changed.emit()
 
@@ -194,6 +194,7 @@ class ActivityView(QWidget):
         self.wizard: ImportWizard | None = None
         self.message_box: QMessageBox | None = None
         self._filter = ActivityFilter()
+        self._count_wanted = False
         self.model = ActivityLogModel(self._load_page, self)
         self.batch_model = StaticTableModel(
             [self.tr("批次"), self.tr("文件"), self.tr("导入时间"), self.tr("条数"), self.tr("状态")], self)
@@ -210,7 +211,7 @@ class ActivityView(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.requery())
         self.kinds.changed.connect(self.requery)
         self.dates.changed.connect(self.requery)
-        self.model.pageLoaded.connect(lambda _n: self._update_labels())
+        self.model.pageLoaded.connect(lambda _n: self._page_loaded())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.batch_table.selectionModel().selectionChanged.connect(lambda *_a: self._batch_selection_changed())
@@ -287,6 +288,11 @@ class ActivityView(QWidget):
         heading = QLabel(self.tr("导入批次"), side)
         heading.setObjectName("sectionTitle")
         side_lay.addWidget(heading)
+        self.batch_empty = QLabel(self.tr("还没有导入过动态。用「导入…」从聊天统计等表格导入后，每一批都会列在这里，可以整批撤销。"), side)
+        self.batch_empty.setWordWrap(True)
+        self.batch_empty.setStyleSheet("color: #475569;")
+        self.batch_empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        side_lay.addWidget(self.batch_empty, 1)
         self.batch_table = QTableView(side)
         self.batch_table.setObjectName("activity_batches")
         self.batch_table.setModel(self.batch_model)
@@ -308,19 +314,16 @@ class ActivityView(QWidget):
         row.addWidget(self.undo_batch_button)
         row.addStretch(1)
         side_lay.addLayout(row)
-        self.batch_empty = QLabel(self.tr("还没有导入过动态。用「导入…」从聊天统计等表格导入后，每一批都会列在这里，可以整批撤销。"), side)
-        self.batch_empty.setWordWrap(True)
-        self.batch_empty.setStyleSheet("color: #475569;")
-        side_lay.addWidget(self.batch_empty)
         self.batch_message = QLabel(side)
         self.batch_message.setObjectName("batch_message")
         self.batch_message.setWordWrap(True)
         side_lay.addWidget(self.batch_message)
-        side.setMinimumWidth(char * 40)
+        side.setMinimumWidth(char * 32)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([char * 160, char * 40])
         self.splitter.setChildrenCollapsible(False)
         lay.addWidget(self.splitter, 1)
 
@@ -387,8 +390,11 @@ class ActivityView(QWidget):
         self._debounce.stop()
         self._filter = self.current_filter()
         self.total = None
+        # The count runs after the first page: on one DB worker, a count over millions
+        # of lines queued in front would hold the page the operator is waiting for.
+        self._count_wanted = True
+        self.count_label.setText(self.tr("正在统计…"))
         self.model.reset()
-        self._count()
 
     def _load_page(self, gen: int, cursor: Cursor | None, limit: int) -> None:
         flt = self._filter
@@ -412,6 +418,12 @@ class ActivityView(QWidget):
             self._show_error(exc)
 
         self.ctx.tasks.submit(work, on_done=done, on_error=failed, label=self.tr("正在读取动态…"), owner=self)
+
+    def _page_loaded(self) -> None:
+        if self._count_wanted:
+            self._count_wanted = False
+            self._count()
+        self._update_labels()
 
     def _count(self) -> None:
         self._count_gen += 1
@@ -493,6 +505,7 @@ class ActivityView(QWidget):
                     self.batch_table.selectRow(r)
         self._batch_selection_changed()
         self.batch_empty.setVisible(not batches)
+        self.batch_table.setVisible(bool(batches))
         if changed:
             self.requery()
         self.batches_loaded.emit()

@@ -429,6 +429,8 @@ class RulesView(QWidget):
 
     # ---- the rule list ------------------------------------------------------------------------
     def reload(self) -> None:
+        if not self.ctx.has_workspace:
+            return
         def work(h: TaskHandle) -> tuple[list[RuleView], list[tuple[int, str]]]:
             from sqdesk.core.groups import group_ids_by_name
             from sqdesk.core.rules_store import list_rules
@@ -641,6 +643,8 @@ class RulesView(QWidget):
 
     def run_preview(self) -> None:
         self._preview_timer.stop()
+        if not self.ctx.has_workspace:
+            return
         cond = self.editor.condition
         text = cond.text().strip()
         if not text or not cond.check(move_cursor=False):

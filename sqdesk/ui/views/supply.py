@@ -165,9 +165,16 @@ class SupplyView(QWidget):
         self.matches_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matches_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.matches_table.verticalHeader().setVisible(False)
-        self.matches_table.horizontalHeader().setStretchLastSection(True)
+        mh = self.matches_table.horizontalHeader()
+        mh.setStretchLastSection(False)
+        mh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, chars in ((0, 10), (2, 6), (3, 8), (4, 10), (5, 16)):
+            mh.resizeSection(col, chars * self.fontMetrics().averageCharWidth() + 16)
         self.matches_table.setWordWrap(False)
         ml.addWidget(self.matches_table, 1)
+        self.matches_empty = QLabel(self.tr("这条还没有记录过匹配。"), matches_box)
+        self.matches_empty.setStyleSheet("color: #475569;")
+        ml.addWidget(self.matches_empty)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("结果："), matches_box))
         self.outcome_combo = QComboBox(matches_box)
@@ -318,6 +325,7 @@ class SupplyView(QWidget):
             self.detail_title.setText(self.tr("选择一条供给或需求查看详情"))
             self.detail.clear()
             self.matches_model.set_matches(None, [])
+            self.matches_empty.setVisible(False)
             self._match_selection_changed()
             return
         self.detail_title.setText(self.tr("{member} 的{kind}").format(member=item.member_name, kind=vocab(item.kind)))
@@ -345,6 +353,7 @@ class SupplyView(QWidget):
             if matches is None or gen != self._match_gen:
                 return
             self.matches_model.set_matches(item_id, matches)
+            self.matches_empty.setVisible(not matches)
             self._match_selection_changed()
             self.matches_loaded.emit(len(matches))
 
