@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sqdesk.core import audit
 from sqdesk.core.errors import ConflictError, NotFoundError
-from sqdesk.core.events import _lock_event
+from sqdesk.core.events import lock_event
 from sqdesk.models import Event, Member, Registration
 
 
@@ -69,7 +69,7 @@ def restore(
     Raises ConflictError (nothing changed) when a row has moved on since ``after``."""
     if before.event_id != after.event_id:
         raise ValueError("states of different events")
-    event = _lock_event(session, before.event_id)  # one writer at a time, as core does
+    event = lock_event(session, before.event_id)  # one writer at a time, as core does
     now = capture(session, before.event_id)
     members = before.changed_members(after)
     moved = [m for m in members if now.registrations.get(m) != after.registrations.get(m)]

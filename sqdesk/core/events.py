@@ -303,7 +303,7 @@ def _fmt(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%d}（周{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"
 
 
-def _fmt_span(start: dt.datetime, end: dt.datetime) -> str:
+def format_span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{_fmt(start)}–{end:%H:%M}" if start.date() == end.date() else f"{_fmt(start)}–{_fmt(end)}"
 
 
@@ -449,7 +449,7 @@ def update_event(
     operator: str = "",
 ) -> EventView:
     """Save the editor's event. A larger (or removed) capacity promotes from the waitlist."""
-    event = _lock_event(session, event_id)
+    event = lock_event(session, event_id)
     if expected_version is not None and event.version != expected_version:
         raise ConflictError(f"活动「{event.title}」已被其他人修改，请刷新后再编辑")
     old = get_event(session, event_id)
@@ -661,7 +661,7 @@ def find_conflicts(
         conflicts.append(Conflict(
             event_id=first.event_id, title=first.title, starts_at=first.starts_at, ends_at=first.ends_at,
             overlaps=len(occs), shared_group_names=shared,
-            description=f"与「{first.title}」时间重叠：{_fmt_span(first.starts_at, first.ends_at)}{times}，{audience}",
+            description=f"与「{first.title}」时间重叠：{format_span(first.starts_at, first.ends_at)}{times}，{audience}",
         ))
     conflicts.sort(key=lambda c: (c.starts_at, c.event_id))
     return conflicts
@@ -669,7 +669,7 @@ def find_conflicts(
 
 # ---- registrations --------------------------------------------------------------------
 
-def _lock_event(session: Session, event_id: int) -> Event:
+def lock_event(session: Session, event_id: int) -> Event:
     event = session.scalars(
         select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
     ).first()
@@ -763,7 +763,7 @@ def register(
     """Sign a member up: a seat if one is free, else the end of the waitlist. Someone
     who cancelled (or missed it) may sign up again, at the back of the queue."""
     now = now or dt.datetime.now()
-    event = _lock_event(session, event_id)
+    event = lock_event(session, event_id)
     if event.status in ("已取消", "已结束"):
         raise ValidationError(f"活动「{event.title}」{event.status}，不能再报名")
     member = _member(session, member_id)
@@ -793,7 +793,7 @@ def cancel_registration(
     session: Session, event_id: int, member_id: int, operator: str = ""
 ) -> CancelResult:
     """Cancel a sign-up; a freed seat goes to the first on the waitlist (returned)."""
-    event = _lock_event(session, event_id)
+    event = lock_event(session, event_id)
     member = _member(session, member_id)
     reg = _registration(session, event_id, member_id)
     if reg is None or reg.status not in ACTIVE:
@@ -821,7 +821,7 @@ def check_in(
     """Door check-in. Someone not on the list is registered on the spot; someone on the
     waitlist is let in and counted (they are there). Checking in twice changes nothing."""
     now = now or dt.datetime.now()
-    event = _lock_event(session, event_id)
+    event = lock_event(session, event_id)
     if event.status == "已取消":
         raise ValidationError(f"活动「{event.title}」已取消，不能签到")
     member = _member(session, member_id)
@@ -862,7 +862,7 @@ def mark_no_shows(
     """After the event: everyone still 已报名 (never checked in) becomes 缺席, and the
     event 已结束. Returns how many. The waitlist is left as it was (they had no seat)."""
     now = now or dt.datetime.now()
-    event = _lock_event(session, event_id)
+    event = lock_event(session, event_id)
     if event.rrule:
         raise ValidationError(f"「{event.title}」是重复活动，报名按整个系列记录，不能按某一次标记缺席")
     if now < event.ends_at:

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,32 +25,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sqdesk.core.errors import UserError
 from sqdesk.core.roster import MEMBER_FIELDS
+from sqdesk.io.xlsx_safe import atomic_output, char_width, needs_formula_guard
 from sqdesk.models import Group, Member, Membership, Tag
 from sqdesk.models.base import table_of
 from sqdesk.models.member import member_tags
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CUSTOM_PREFIX = "自定义:"
 _CHUNK = 2000
 _EXTRA = ("群昵称", "所在群", "标签")
 _PER_GROUP = ("各群入群时间", "各群退群时间")
 
 
-def _needs_guard(text: str) -> bool:
-    return text.startswith(FORMULA_START)
-
-
 def guard_csv(text: str) -> str:
     """A CSV cell that Excel/WPS would evaluate as a formula gets a leading apostrophe
     (the OWASP CSV-injection guard); the importer drops it again, so it round-trips."""
-    return "'" + text if _needs_guard(text) else text
-
-
-def _width(text: str) -> int:
-    """Display width: CJK/full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return "'" + text if needs_formula_guard(text) else text
 
 
 def export_roster(
@@ -65,26 +52,12 @@ def export_roster(
     """Write every member to ``out_path`` (.xlsx or .csv); returns the number written."""
     out = Path(out_path)
     suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise UserError(f"导出文件应以 .xlsx 或 .csv 结尾：「{out.name}」")
-    if not out.parent.exists():
-        raise UserError(f"文件夹「{out.parent}」不存在")
     headers, rows, total = _collect(session)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=suffix + ".part", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(out, allowed=(".xlsx", ".csv")) as tmp:
         if suffix == ".xlsx":
             n = _write_xlsx(tmp, headers, rows, total, progress)
         else:
             n = _write_csv(tmp, headers, rows, total, progress)
-        os.replace(tmp, out)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入「{out.name}」：文件可能正被 Excel/WPS 打开，请关闭后重试") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return n
 
 
@@ -234,11 +207,11 @@ def _write_xlsx_openpyxl(
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("成员名单")
     head = list(islice(rows, 500))
-    widths = [_width(h) + 2 for h in headers]
+    widths = [char_width(h) + 2 for h in headers]
     for line in head:
         for c, v in enumerate(line):
             if v not in (None, ""):
-                w = 10 if isinstance(v, dt.date) else max(_width(p) for p in str(v).split("\n"))
+                w = 10 if isinstance(v, dt.date) else max(char_width(p) for p in str(v).split("\n"))
                 widths[c] = max(widths[c], w + 2)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(w, 6), 50)
@@ -300,7 +273,7 @@ def _write_xlsx_xlsxwriter(
         text_fmt = wb.add_format({"num_format": "@"})
         date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
         wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
-        widths = [_width(h) + 2 for h in headers]
+        widths = [char_width(h) + 2 for h in headers]
         date_cols = {i for i, h in enumerate(headers) if h in _DATE_COLS}
         phone_col = headers.index(MEMBER_FIELDS["phone"])
         wx_col = headers.index(MEMBER_FIELDS["wechat_id"])
@@ -323,7 +296,7 @@ def _write_xlsx_xlsxwriter(
                     s = str(v)
                     fmt = text_fmt if c in (phone_col, wx_col) else (wrap_fmt if "\n" in s else None)
                     ws.write_string(n, c, s, fmt)  # strings are never formulas
-                    w = max(_width(part) for part in s.split("\n")) if s else 0
+                    w = max(char_width(part) for part in s.split("\n")) if s else 0
                 if w + 2 > widths[c]:
                     widths[c] = w + 2
             if progress is not None and (n % step == 0 or n == total):

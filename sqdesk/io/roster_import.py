@@ -48,6 +48,7 @@ from sqdesk.io.tables import (
     normalize_header,
     open_table,
 )
+from sqdesk.io.xlsx_safe import FORMULA_START
 from sqdesk.models import Group, ImportBatch, Member, Membership, Tag
 from sqdesk.models.base import table_of
 from sqdesk.models.member import member_tags
@@ -95,7 +96,6 @@ MAX_LISTED = 20
 
 _TOTALS = re.compile(r"^(合计|总计|小计|共计|总数|汇总|total|sum)[\s:：\d人名位个]*$", re.I)
 _LIST_SPLIT = re.compile(r"[、,，;；|]+")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TAG_SPLIT = re.compile(r"[,，;；、|/\s]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVITER_KEY = re.compile(r"^(.*?)\s*[（(]\s*([^()（）]+?)\s*[)）]\s*$")
@@ -637,7 +637,7 @@ def _parse_rows(
         joined = "\n".join([c for c in cells if type(c) is str])
         if unguard and "'" in joined:  # the export's CSV formula guard: '=… → =…
             cells = [
-                c[1:] if type(c) is str and c[:1] == "'" and c[1:2] in _FORMULA_START else c
+                c[1:] if type(c) is str and c[:1] == "'" and c[1:2] in FORMULA_START else c
                 for c in cells
             ]
         # control characters: stripped and reported (once per row); one regex pass per row

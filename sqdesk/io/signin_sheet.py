@@ -116,7 +116,7 @@ def export_signin_sheet(
         when = (f"{core_events.describe_rrule(ev.rrule)} {ev.starts_at:%H:%M}–{ev.ends_at:%H:%M}"
                 f"（{ev.starts_at:%Y-%m-%d} 起）")
     else:
-        when = core_events._fmt_span(ev.starts_at, ev.ends_at)
+        when = core_events.format_span(ev.starts_at, ev.ends_at)
     seats = f"人数上限 {ev.capacity} 人" if ev.capacity is not None else "不限人数"
     place = f"　　地点：{ev.location}" if ev.location else ""
     taken = f"已报名 {counts.registered + counts.checked_in} 人（{seats}）" + (

@@ -1,8 +1,7 @@
 """Shared safety for every file sqdesk writes: cells that never turn into formulas, text
 that fits a cell, widths that fit Chinese, and files that appear whole or not at all.
 
-The formula guard and the display width are the roster export's (imported, not
-copied); :func:`atomic_output` is the write-to-a-temp-file-then-``os.replace`` dance
+:func:`atomic_output` is the write-to-a-temp-file-then-``os.replace`` dance
 every export needs, with the Chinese messages for a locked target or a missing folder.
 """
 
@@ -11,16 +10,16 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqdesk.core.errors import UserError
-from sqdesk.io.roster_export import FORMULA_START, _needs_guard, _width
 
 __all__ = [
-    "EXCEL_CELL_LIMIT", "FORMULA_START", "atomic_output", "cell_text", "display_width",
+    "EXCEL_CELL_LIMIT", "FORMULA_START", "atomic_output", "cell_text", "char_width", "display_width",
     "needs_formula_guard", "set_text_cell",
 ]
 
@@ -30,14 +29,22 @@ EXCEL_CELL_LIMIT = 32_767
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def needs_formula_guard(text: str) -> bool:
     """True for text Excel/WPS would evaluate (starts with = + - @ TAB CR)."""
-    return _needs_guard(text)
+    return text.startswith(FORMULA_START)
+
+
+def char_width(text: str) -> int:
+    """Display width of one line: CJK/full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def display_width(text: str) -> int:
     """Columns the text needs in a spreadsheet: CJK counts double; the widest line."""
-    return max((_width(line) for line in text.split("\n")), default=0)
+    return max((char_width(line) for line in text.split("\n")), default=0)
 
 
 def cell_text(value: object, *, where: str = "") -> str:
