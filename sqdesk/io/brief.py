@@ -856,13 +856,30 @@ def write_brief(data: BriefData, out_path: str | Path, *, progress: Progress | N
             "manager": "", "company": "", "category": "", "keywords": "", "comments": "",
             "created": dt.datetime.combine(data.end, dt.time()),
         })
-        writer = _Writer(wb, data, cells)
-        writer.overview_sheet()
-        for sheet in data.sheets:
-            writer.table_sheet(sheet, done, total, report)
-        wb.close()
+        try:
+            writer = _Writer(wb, data, cells)
+            writer.overview_sheet()
+            for sheet in data.sheets:
+                writer.table_sheet(sheet, done, total, report)
+            wb.close()
+        except BaseException:
+            _discard(wb)
+            raise
     report(total, total)
     return cells.warnings()
+
+
+def _discard(wb: Any) -> None:
+    """After a failure: close and delete the row files ``constant_memory`` keeps per
+    sheet (in the system temp folder), so nothing is left open or behind."""
+    for sheet in wb.worksheets():
+        fh = getattr(sheet, "row_data_fh", None)
+        if fh is not None and not fh.closed:
+            fh.close()
+        name = getattr(sheet, "row_data_filename", None)
+        if name:
+            Path(name).unlink(missing_ok=True)
+    wb.fileclosed = True
 
 
 def build_brief_workbook(
