@@ -55,6 +55,22 @@ VALIDATE_DEBOUNCE_MS = 250
 LABEL_TO_FIELD = {label: key for key, label in RULE_FIELDS.items()} | {RULE_FIELDS["all_groups"]: "group_ids"}
 
 
+def chinese_ui() -> bool:
+    """The UI speaks Chinese (no translation of our strings is installed): show the
+    condition language's Chinese aliases; in English, the variables' names."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Vocab", "成员") == "成员"
+
+
+def variable_label(name: str) -> str:
+    """A metric variable as the UI shows it: its Chinese alias, or its name in English."""
+    from sqdesk.rules.catalogue import MEMBER_VARIABLES
+
+    var = MEMBER_VARIABLES.get(name)
+    return var.alias if var is not None and chinese_ui() else name
+
+
 def qt_offset(text: str, offset: int) -> int:
     """A Python character offset as Qt's UTF-16 position (characters beyond U+FFFF
     take two units)."""
@@ -112,10 +128,11 @@ class ConditionEdit(QWidget):
 
         menu = QMenu(self)
         for var in MEMBER_VARIABLES.values():
-            a = menu.addAction(f"{var.alias}  ({var.name})")
+            a = menu.addAction(f"{var.alias}  ({var.name})" if chinese_ui() else f"{var.name}  ({var.alias})")
             a.setToolTip(var.description)
             a.setStatusTip(var.description)
-            a.triggered.connect(lambda _c=False, alias=var.alias: self._insert(alias))
+            word = var.alias if chinese_ui() else var.name
+            a.triggered.connect(lambda _c=False, word=word: self._insert(word))
         menu.setToolTipsVisible(True)
         return menu
 
@@ -165,7 +182,7 @@ class ConditionEdit(QWidget):
             else:
                 self.valid, self.error_offset = True, None
                 self.message.setStyleSheet(OK_STYLE)
-                self.message.setText(self.tr("✓ 条件有效：{text}").format(text=to_text(node, chinese=True)))
+                self.message.setText(self.tr("✓ 条件有效：{text}").format(text=to_text(node, chinese=chinese_ui())))
                 self.conditionReady.emit(text)
         if was != self.valid:
             self.validityChanged.emit(self.valid)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from sqdesk.core.rules_store import RuleVersionView, RuleView
-from sqdesk.ui.dialogs.rule_dialog import RuleEditor
+from sqdesk.ui.dialogs.rule_dialog import RuleEditor, variable_label
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.rules_model import RuleColumn, RulesTableModel
 from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
@@ -304,7 +304,7 @@ class RulesView(QWidget):
         edit_page.addWidget(dry)
         edit_page.setStretchFactor(0, 1)
         edit_page.setStretchFactor(1, 1)
-        self.tabs.addTab(edit_page, self.tr("编辑与试运行"))
+        self.tabs.addTab(edit_page, self.tr("编辑与试运行").replace("&", "&&"))
         # to-do
         todo = QWidget(self.tabs)
         tl = QVBoxLayout(todo)
@@ -674,11 +674,8 @@ class RulesView(QWidget):
     def _preview_arrived(self, gen: int, p: ConditionPreview | None) -> None:
         if p is None or gen != self._preview_gen:
             return
-        from sqdesk.rules.catalogue import MEMBER_VARIABLES
-
         self.preview = p
-        self.preview_model.set_headers([self.tr("成员")] + [
-            MEMBER_VARIABLES[v].alias if v in MEMBER_VARIABLES else v for v in p.variables])
+        self.preview_model.set_headers([self.tr("成员")] + [variable_label(v) for v in p.variables])
         self.preview_model.set_rows(
             [[m.display_name, *(_shown(m.values[v]) for v in p.variables)] for m in p.members],
             payloads=list(p.members))
@@ -713,11 +710,9 @@ class RulesView(QWidget):
                 return member_evidence(s, condition, member.member_id, as_of)
 
         def done(evidence: dict[str, list[ActivityEvidence]]) -> None:
-            from sqdesk.rules.catalogue import MEMBER_VARIABLES
-
             rows = []
             for var, items in evidence.items():
-                alias = MEMBER_VARIABLES[var].alias if var in MEMBER_VARIABLES else var
+                alias = variable_label(var)
                 for e in items[:50]:
                     rows.append([alias, e.at, vocab(e.kind), e.value, e.note])
             self.evidence_model.set_rows(rows)
