@@ -177,7 +177,8 @@ def subtitle(fig: Figure, text: str) -> None:
 
 def index_at(x: float, n: int) -> int | None:
     """The bar index 0…n-1 under a click at data x (bars centred on integers, width ≤ 1)."""
-    i = round(x)
+    x = float(x)
+    i = int(round(x))
     return i if 0 <= i < n and abs(x - i) <= 0.5 else None
 
 

@@ -205,7 +205,7 @@ def retention(data: Retention, *, title: str | None = None) -> Figure:
         subtitle(fig, "每格 = 该月入群的成员中，在入群后第 k 个月仍有参与（发言/签到/分享/邀请/参加活动）的比例。")
 
         def resolve(x: float, y: float) -> DrillKey | None:
-            r, k = round(y), round(x)
+            r, k = int(round(y)), int(round(x))
             if not (0 <= r < len(cohorts) and 0 <= k < reached):
                 return None
             c = cohorts[r]
@@ -337,7 +337,7 @@ def decentralisation(data: Decentralisation, *, title: str | None = None) -> Fig
             if i is None or not 0 <= x <= 1:
                 return None
             g = groups[i]
-            staff = x > member_share[i]
+            staff = bool(x > member_share[i])
             who = "群主/管理员" if staff else "成员"
             return DrillKey("decentralisation", "group", (g.group_id, staff), f"{g.name}：{who}的发言")
 
@@ -392,7 +392,7 @@ def heatmap(data: Heatmap, *, title: str | None = None) -> Figure:
         subtitle(fig, f"最热的时段：{WEEKDAYS[w]} {h}:00–{h + 1}:00，{number(m[w, h])} 条；共 {number(data.total)} 条发言。")
 
         def resolve(x: float, y: float) -> DrillKey | None:
-            wd, hr = round(y), round(x)
+            wd, hr = int(round(y)), int(round(x))
             if not (0 <= wd < 7 and 0 <= hr < 24):
                 return None
             return DrillKey("heatmap", "cell", (wd, hr),
@@ -662,10 +662,10 @@ def streaks(data: StreakSurvival | Campaign, *, title: str | None = None) -> Fig
         subtitle(fig, f"坚持全部 {s.days} 天的：{full:.0%}。连续 = 从第一次打卡起一天不断。")
 
         def resolve(x: float, y: float) -> DrillKey | None:
-            k = round(x)
+            k = int(round(x))
             if not 1 <= k <= s.days:
                 return None
-            streak = abs(y - s.streak_survival[k - 1]) <= abs(y - s.still_checking[k - 1])
+            streak = bool(abs(y - s.streak_survival[k - 1]) <= abs(y - s.still_checking[k - 1]))
             what = f"连续打卡到第 {k} 天的成员" if streak else f"第 {k} 天及以后仍在打卡的成员"
             return DrillKey("streaks", "streak" if streak else "still", (k,), what)
 

@@ -162,6 +162,8 @@ def test_drill_down_resolves_to_the_analytics_evidence(world) -> None:
 
         def members(name: str, key) -> list[int]:  # type: ignore[no-untyped-def]
             assert key is not None and key.chart == name
+            # Plain values only (they cross threads and reach SQL): no numpy scalars.
+            assert all(a is None or type(a) in (int, bool, str, dt.date) for a in key.args), key
             return CHARTS[name].evidence(s, SCOPE, data[name], key).member_ids
 
         # weekly_active: every bar is its period's active members.

@@ -1,0 +1,159 @@
+"""分析 screen: loads from the view registry, computes charts in the background and caches
+them until the data changes, switches charts, drills down from a real mouse click on a bar
+to exactly the members the analytics' evidence names, and saves the chart as PNG."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import insert
+
+from sqdesk.analytics import community as c
+from sqdesk.models import Activity
+from sqdesk.ui.views import BY_KEY, load_view_class
+from tests.analytics.world import AS_OF, START, Planted, planted
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def world(ctx_any_db) -> tuple[object, Planted]:
+    p = planted()
+    with ctx_any_db.ws.write() as s:
+        p.world.save(s)
+    return ctx_any_db, p
+
+
+@pytest.fixture
+def view(world, qtbot):  # type: ignore[no-untyped-def]
+    ctx, _p = world
+    cls = load_view_class(BY_KEY["analytics"])
+    assert cls is not None and cls.__name__ == "AnalyticsView"
+    v = cls(ctx)
+    qtbot.addWidget(v)
+    v.resize(1200, 800)
+    v.show()
+    qtbot.waitUntil(lambda: ctx.tasks.is_idle(), timeout=TIMEOUT)
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        v.set_period(START, AS_OF)
+    qtbot.waitUntil(lambda: ctx.tasks.is_idle() and v.group_combo.count() == 3, timeout=TIMEOUT)
+    return v
+
+
+def _title(v) -> str:  # type: ignore[no-untyped-def]
+    fig = v.canvas.figure
+    texts = [ax.get_title() for ax in fig.axes] + ([fig._suptitle.get_text()] if fig._suptitle else [])
+    return " ".join(t for t in texts if t)
+
+
+def _click(qtbot, v, ax, x: float, y: float) -> None:  # type: ignore[no-untyped-def]
+    canvas = v.canvas.mpl_canvas
+    canvas.draw()       # layout settled: data → pixel is what is on screen
+    px, py = v.canvas.data_to_widget(ax, x, y)
+    with qtbot.waitSignal(v.drill_loaded, timeout=TIMEOUT):
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(px, py))
+
+
+def _table_ids(v) -> list[int]:  # type: ignore[no-untyped-def]
+    t = v.drill_table
+    return sorted(int(t.item(r, 0).data(Qt.ItemDataRole.DisplayRole)) for r in range(t.rowCount()))
+
+
+def test_view_loads_switches_charts_and_caches(view, world, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, p = world
+    v = view
+    assert v.title == "分析" and v.current_name == "weekly_active"
+    assert "每周活跃成员与活跃率" in _title(v)
+    assert isinstance(v.current_data, c.ActiveSeries)
+    assert v.current_scope == c.Scope(START, AS_OF)
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        v.select_chart("retention")
+    assert "留存" in _title(v) and isinstance(v.current_data, c.Retention)
+    assert [co.month for co in v.current_data.cohorts][:2] == [dt.date(2025, 1, 1), dt.date(2025, 2, 1)]
+    # Back to a chart already computed: drawn from the cache, no background work.
+    with qtbot.waitSignal(v.chart_shown, timeout=1000):
+        v.select_chart("weekly_active")
+    assert ctx.tasks.is_idle()
+    first = v.current_data
+    # New activity + ctx.changed: the cache is dropped and the figure recomputed.
+    monday = dt.date(2025, 6, 23)
+    with ctx.ws.write() as s:
+        s.execute(insert(Activity), [{"member_id": m, "kind": "发言", "occurred_at": dt.datetime(2025, 6, 24, 9),
+                                      "value": 1.0, "group_id": p.g_healthy} for m in p.jan_cohort])
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        ctx.notify("activity")
+    last_old = next(pt for pt in first.points if pt.period.start == monday)
+    last_new = next(pt for pt in v.current_data.points if pt.period.start == monday)
+    assert last_new.active == last_old.active + len(p.jan_cohort)
+    # Every chart draws in the view.
+    for name in ("growth", "levels", "decentralisation", "heatmap", "inviters", "attendance",
+                 "inequality", "backbone", "streaks"):
+        with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+            v.select_chart(name)
+        assert v.canvas.mpl_canvas is not None and v.canvas.figure.axes, name
+
+
+def test_drill_down_on_a_bar_lists_the_evidence_members(view, world, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, p = world
+    v = view
+    from sqdesk.charts.base import drillable_axes
+
+    # A weekly bar: the members the analytics counts as active that week.
+    series: c.ActiveSeries = v.current_data
+    i = next(i for i, pt in enumerate(series.points) if pt.period.start == dt.date(2025, 2, 3))
+    ax = drillable_axes(v.canvas.figure)[0]
+    _click(qtbot, v, ax, i, series.points[i].active / 2)
+    pt = series.points[i]
+    with ctx.ws.read() as s:
+        ev = c.active_evidence(s, c.Scope(START, AS_OF), pt.period.start, pt.period.end)
+    assert _table_ids(v) == ev.member_ids and len(ev.member_ids) == pt.active
+    assert v.last_key is not None and v.last_key.args == (pt.period.start, pt.period.end)
+    assert f"{pt.active} 人" in v.drill_title.text()
+
+    # The inviter whose invitees all left: their "邀请入群" bar lists exactly those four.
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        v.select_chart("inviters")
+    assert v.drill_table.rowCount() == 0          # switching charts clears the drill-down
+    rows = [q.inviter_id for q in v.current_data]
+    ax = drillable_axes(v.canvas.figure)[0]
+    row = rows.index(p.bad_inviter)
+    _click(qtbot, v, ax, 2, row - 0.26)
+    assert _table_ids(v) == sorted(p.bad_invitees)
+    names = {v.drill_table.item(r, 1).text() for r in range(v.drill_table.rowCount())}
+    assert names == {f"甲邀{i}" for i in range(4)}
+
+    # The owner-run group, restricted by the group picker: its orange part is the owner.
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        v.select_chart("decentralisation")
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        v.set_group(p.g_owned)
+    assert [g.group_id for g in v.current_data.groups] == [p.g_owned]
+    ax = drillable_axes(v.canvas.figure)[0]
+    _click(qtbot, v, ax, 0.95, 0)
+    assert _table_ids(v) == [p.owner]
+
+
+def test_save_png(view, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    v = view
+    with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
+        v.select_chart("heatmap")
+    target = tmp_path / "热力图"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PNG 图片 (*.png)"))
+    v.save_button.click()
+    out = target.with_suffix(".png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 15_000
+
+
+def test_screen_and_canvas_modules_do_not_load_matplotlib() -> None:
+    code = ("import sys, sqdesk.ui.widgets.chart_canvas, sqdesk.charts, sqdesk.charts.cli\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib loaded'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
