@@ -241,7 +241,7 @@ class RuleEditor(QWidget):
         self.body.setObjectName("rule_body")
         self.body.setTabChangesFocus(True)
         self.body.setPlaceholderText(self.tr("发布给成员看的条文"))
-        self.body.setFixedHeight(self.fontMetrics().height() * 4 + 14)
+        self.body.setFixedHeight(self.fontMetrics().height() * 3 + 14)
         self._row("body", self.tr("正文"), self.body)
         cat_row = QWidget(self)
         ch = QHBoxLayout(cat_row)

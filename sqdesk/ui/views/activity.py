@@ -49,8 +49,10 @@ if TYPE_CHECKING:
     from sqdesk.ui.tasks import TaskHandle
 
 SEARCH_DEBOUNCE_MS = 250
-WIDTHS = {ActivityColumn.TIME: 13, ActivityColumn.MEMBER: 9, ActivityColumn.GROUP: 13,
-          ActivityColumn.KIND: 6, ActivityColumn.VALUE: 5, ActivityColumn.NOTE: 30}
+# column widths as sample texts (CJK fonts make "average character" widths useless)
+WIDTHS = {ActivityColumn.TIME: "2026-12-31 23:59", ActivityColumn.MEMBER: "欧阳某某某",
+          ActivityColumn.GROUP: "星火创业者2群（QQ）", ActivityColumn.KIND: "参加活动",
+          ActivityColumn.VALUE: "99999", ActivityColumn.NOTE: "邀请「某某某」入群，来自小红书的推荐"}
 
 
 class DateRangeFilter(QWidget):
@@ -278,9 +280,9 @@ class ActivityView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
-        char = self.fontMetrics().averageCharWidth()
-        for col, chars in WIDTHS.items():
-            hh.resizeSection(col, chars * char + 16)
+        fm = self.fontMetrics()
+        for col, sample in WIDTHS.items():
+            hh.resizeSection(col, fm.horizontalAdvance(sample) + 20)
 
         side = QWidget(self.splitter)
         side_lay = QVBoxLayout(side)
@@ -318,12 +320,12 @@ class ActivityView(QWidget):
         self.batch_message.setObjectName("batch_message")
         self.batch_message.setWordWrap(True)
         side_lay.addWidget(self.batch_message)
-        side.setMinimumWidth(char * 32)
+        side.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 30)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([char * 160, char * 40])
+        self.splitter.setSizes([fm.horizontalAdvance("0") * 160, fm.horizontalAdvance("0") * 40])
         self.splitter.setChildrenCollapsible(False)
         lay.addWidget(self.splitter, 1)
 

@@ -158,6 +158,7 @@ class RulesView(QWidget):
         self._todo_stale = True
         self._history_gen = 0
         self._pending_select: int | None = None
+        self._first_load = True
         self._groups: list[tuple[int, str]] = []
         self.preview: ConditionPreview | None = None
         self.model = RulesTableModel(self)
@@ -261,7 +262,7 @@ class RulesView(QWidget):
         move.addWidget(hint)
         move.addStretch(1)
         ll.addLayout(move)
-        left.setMinimumWidth(char * 50)
+        left.setMinimumWidth(char * 44)
 
         self.tabs = QTabWidget(self.splitter)
         self.tabs.setObjectName("rules_tabs")
@@ -302,8 +303,10 @@ class RulesView(QWidget):
         pv.setStretchFactor(1, 2)
         dl.addWidget(pv, 1)
         edit_page.addWidget(dry)
-        edit_page.setStretchFactor(0, 1)
-        edit_page.setStretchFactor(1, 1)
+        edit_page.setStretchFactor(0, 3)
+        edit_page.setStretchFactor(1, 2)
+        line = self.fontMetrics().height()
+        edit_page.setSizes([line * 24, line * 14])
         self.tabs.addTab(edit_page, self.tr("编辑与试运行").replace("&", "&&"))
         # to-do
         todo = QWidget(self.tabs)
@@ -383,6 +386,7 @@ class RulesView(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([char * 56, char * 100])
         self.splitter.setChildrenCollapsible(False)
 
     def _table(self, parent: QWidget, model: StaticTableModel, name: str) -> QTableView:
@@ -463,10 +467,13 @@ class RulesView(QWidget):
             elif self.editor.rule is not None:
                 self.editor.rule = rule
             self.load_history(rule.id)
+        elif rules and self.editor.rule is None and not self.editor.is_dirty() and self._first_load:
+            self.table.selectRow(0)  # open on the first rule rather than an empty form
         elif self.editor.rule is not None and not self.editor.is_dirty():
             self.editor.start_new()
             self.history_model.set_rows([])
             self.diff_view.clear()
+        self._first_load = False
         self.empty_box.setVisible(not rules)
         self._update_buttons()
         self.rules_loaded.emit(len(rules))
@@ -617,6 +624,7 @@ class RulesView(QWidget):
             self._todo_stale = True
             if "workspace" in kinds:
                 self._groups = []
+                self._first_load = True
                 self.editor.start_new()
         if kinds & {"rules", "groups", "workspace", "imports"}:
             self.reload()

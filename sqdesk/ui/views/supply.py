@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 
 LIST_LIMIT = 5000
 SEARCH_DEBOUNCE_MS = 200
-WIDTHS = {SupplyColumn.KIND: 6, SupplyColumn.MEMBER: 11, SupplyColumn.CATEGORY: 7, SupplyColumn.TEXT: 40,
-          SupplyColumn.KEYWORDS: 18, SupplyColumn.CREATED: 11, SupplyColumn.EXPIRES: 11}
+# column widths as sample texts (CJK fonts make "average character" widths useless)
+WIDTHS = {SupplyColumn.KIND: "需求 ", SupplyColumn.MEMBER: "欧阳某某某", SupplyColumn.CATEGORY: "合作 ",
+          SupplyColumn.TEXT: "寻找渠道合作伙伴，我们有 5 万私域用户，可以一起做点事", SupplyColumn.KEYWORDS: "#短视频 #剪辑 #抖音",
+          SupplyColumn.CREATED: "2026-12-31", SupplyColumn.EXPIRES: "2026-12-31"}
 
 
 class SupplyView(QWidget):
@@ -139,11 +141,11 @@ class SupplyView(QWidget):
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
         char = self.fontMetrics().averageCharWidth()
-        for col, chars in WIDTHS.items():
-            hh.resizeSection(col, chars * char + 16)
+        for col, sample in WIDTHS.items():
+            hh.resizeSection(col, self.fontMetrics().horizontalAdvance(sample) + 20)
 
         side = QWidget(self.splitter)
-        side.setMinimumWidth(char * 40)
+        side.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 48)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(6, 0, 0, 0)
         self.detail_title = QLabel(self.tr("选择一条供给或需求查看详情"), side)
