@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -45,6 +45,14 @@ ERROR_STYLE = "color: #b91c1c;"
 PICKER_LIMIT = 30
 PICKER_DEBOUNCE_MS = 150
 MANUAL_KINDS = tuple(k for k in ACTIVITY_KINDS)
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def qdatetime(moment: dt.datetime) -> QDateTime:
+    return QDateTime(qdate(moment.date()), QTime(moment.hour, moment.minute, moment.second))
 
 
 class MemberPicker(QWidget):
@@ -295,7 +303,7 @@ class ActivityDialog(CommandFormDialog):
         self.time.setCalendarPopup(True)
         self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
         moment = row.occurred_at if row else dt.datetime.now().replace(second=0, microsecond=0)
-        self.time.setDateTime(moment)
+        self.time.setDateTime(qdatetime(moment))
         self.add_row("occurred_at", self.tr("时间"), self.time)
         self.value = QDoubleSpinBox(self)
         self.value.setObjectName("activity_value")

@@ -194,7 +194,7 @@ class ConditionEdit(QWidget):
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         fmt.setUnderlineColor(QColor("#dc2626"))
         fmt.setBackground(QColor("#fee2e2"))
-        sel.format = fmt  # type: ignore[attr-defined]
+        sel.format = fmt
         cursor = QTextCursor(self.edit.document())
         start = qt_offset(text, min(offset, len(text)))
         end_char = min(offset + 1, len(text))
@@ -203,7 +203,7 @@ class ConditionEdit(QWidget):
         cursor.setPosition(start)
         cursor.setPosition(max(qt_offset(text, end_char), start + 1 if text else 0),
                            QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cursor  # type: ignore[attr-defined]
+        sel.cursor = cursor
         self.edit.setExtraSelections([sel])
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from sqdesk.core.supply_demand import SD_FIELDS, SupplyDemandInput, SupplyDemandView
 from sqdesk.models.vocab import SD_CATEGORIES, SD_KINDS, SD_STATUSES
-from sqdesk.ui.dialogs.activity_dialog import CommandFormDialog, MemberPicker, combo_with
+from sqdesk.ui.dialogs.activity_dialog import CommandFormDialog, MemberPicker, combo_with, qdate
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.supply_model import status_label
 
@@ -76,7 +76,7 @@ class SupplyDialog(CommandFormDialog):
         self.created.setObjectName("supply_created")
         self.created.setCalendarPopup(True)
         self.created.setDisplayFormat("yyyy-MM-dd")
-        self.created.setDate(item.created_on if item else dt.date.today())
+        self.created.setDate(qdate(item.created_on if item else dt.date.today()))
         self.add_row("created_on", self.tr("发布日期"), self.created)
         expires_box = QWidget(self)
         h = QHBoxLayout(expires_box)
@@ -88,7 +88,7 @@ class SupplyDialog(CommandFormDialog):
         self.expires.setCalendarPopup(True)
         self.expires.setDisplayFormat("yyyy-MM-dd")
         default_expiry = dt.date.today() + dt.timedelta(days=30)
-        self.expires.setDate(item.expires_on if item and item.expires_on else default_expiry)
+        self.expires.setDate(qdate(item.expires_on if item and item.expires_on else default_expiry))
         self.has_expiry.setChecked(bool(item and item.expires_on))
         self.expires.setEnabled(self.has_expiry.isChecked())
         self.has_expiry.toggled.connect(self.expires.setEnabled)

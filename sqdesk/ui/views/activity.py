@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from sqdesk.core.activity import ActivityFilter, ActivityRow
 from sqdesk.models.vocab import ACTIVITY_KINDS
+from sqdesk.ui.dialogs.activity_dialog import qdate
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.activity_model import ActivityColumn, ActivityLogModel, Cursor
 from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
@@ -82,7 +83,7 @@ class DateRangeFilter(QWidget):
         for edit, value in ((self.start, today - dt.timedelta(days=30)), (self.end, today)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(value)
+            edit.setDate(qdate(value))
             edit.setVisible(False)
             edit.dateChanged.connect(lambda _d: self.changed.emit())
         self.dash = QLabel("–", self)
@@ -101,8 +102,8 @@ class DateRangeFilter(QWidget):
 
     def set_custom(self, start: dt.date, end: dt.date) -> None:
         self.blockSignals(True)
-        self.start.setDate(start)
-        self.end.setDate(end)
+        self.start.setDate(qdate(start))
+        self.end.setDate(qdate(end))
         self.preset.setCurrentIndex(self.preset.findData("custom"))
         self.blockSignals(False)
         self.changed.emit()
@@ -340,7 +341,7 @@ class ActivityView(QWidget):
         lay.addLayout(bottom)
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
             a = QAction(text, self)
             a.triggered.connect(lambda _c=False: slot())
             if shortcut is not None:

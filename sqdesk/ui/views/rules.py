@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from sqdesk.core.rules_store import RuleVersionView, RuleView
+from sqdesk.ui.dialogs.activity_dialog import qdate
 from sqdesk.ui.dialogs.rule_dialog import RuleEditor, variable_label
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.rules_model import RuleColumn, RulesTableModel
@@ -361,7 +362,7 @@ class RulesView(QWidget):
         self.published_date.setObjectName("published_date")
         self.published_date.setCalendarPopup(True)
         self.published_date.setDisplayFormat("yyyy-MM-dd")
-        self.published_date.setDate(dt.date.today())
+        self.published_date.setDate(qdate(dt.date.today()))
         ph.addWidget(self.published_date)
         ph.addStretch(1)
         self.copy_button = QPushButton(self.tr("复制"), pub)
@@ -405,7 +406,7 @@ class RulesView(QWidget):
         return t
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
             a = QAction(text, self)
             a.triggered.connect(lambda _c=False: slot())
             if shortcut is not None:

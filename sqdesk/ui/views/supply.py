@@ -170,8 +170,8 @@ class SupplyView(QWidget):
         mh = self.matches_table.horizontalHeader()
         mh.setStretchLastSection(False)
         mh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, chars in ((0, 10), (2, 6), (3, 8), (4, 10), (5, 16)):
-            mh.resizeSection(col, chars * self.fontMetrics().averageCharWidth() + 16)
+        for section, chars in ((0, 10), (2, 6), (3, 8), (4, 10), (5, 16)):
+            mh.resizeSection(section, chars * self.fontMetrics().averageCharWidth() + 16)
         self.matches_table.setWordWrap(False)
         ml.addWidget(self.matches_table, 1)
         self.matches_empty = QLabel(self.tr("这条还没有记录过匹配。"), matches_box)
@@ -227,7 +227,7 @@ class SupplyView(QWidget):
         return combo
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
             a = QAction(text, self)
             a.triggered.connect(lambda _c=False: slot())
             if shortcut is not None:
