@@ -618,16 +618,27 @@ def _widths(sheet: SheetData) -> list[int]:
     return out
 
 
+def _text_units(text: str) -> float:
+    """Width of one line of text in column-width units at the sheet's 10 pt font: a CJK
+    character is ~1.7 units, a Latin letter or digit ~0.95 (measured on the LibreOffice
+    rendering; UTF-8 length tells the three-byte CJK characters apart cheaply)."""
+    n = len(text)
+    wide = (len(text.encode("utf-8")) - n) / 2
+    return wide * 1.7 + (n - wide) * 0.95
+
+
 def _row_lines(row: tuple[Any, ...], wrap_cols: list[int], widths: list[int]) -> int:
+    """Lines the tallest wrapped cell of a row needs (Excel and LibreOffice keep a row
+    at its stored height, so a wrapped row gets one)."""
     lines = 1
     for j in wrap_cols:
         v = row[j]
         if v:
+            room = max(widths[j] - 1.2, 1.0)
             text = v if isinstance(v, str) else str(v)
-            # a CJK character at 10 pt is ~1.7 width units (display_width counts it as 2)
-            n = sum(max(1, math.ceil(display_width(part) * 0.85 / max(widths[j] - 1, 1))) for part in text.split("\n"))
+            n = sum(max(1, math.ceil(_text_units(part) * 1.04 / room)) for part in text.split("\n"))
             lines = max(lines, n)
-    return min(lines, 12)
+    return min(lines, 15)
 
 
 class _Writer:
@@ -647,9 +658,9 @@ class _Writer:
             "float": wb.add_format({**base, "border": 1, "border_color": "#D9D9D9", "num_format": "0.0##"}),
             "pct": wb.add_format({**base, "border": 1, "border_color": "#D9D9D9", "num_format": "0.0%"}),
             "date": wb.add_format({**base, "border": 1, "border_color": "#D9D9D9", "num_format": "yyyy-mm-dd",
-                                   "align": "left"}),
+                                   "align": "center"}),
             "datetime": wb.add_format({**base, "border": 1, "border_color": "#D9D9D9",
-                                       "num_format": "yyyy-mm-dd hh:mm", "align": "left"}),
+                                       "num_format": "yyyy-mm-dd hh:mm", "align": "center"}),
             "signed": wb.add_format({**base, "border": 1, "border_color": "#D9D9D9", "num_format": "+#,##0;-#,##0;0"}),
             "signed_pct": wb.add_format({**base, "border": 1, "border_color": "#D9D9D9",
                                          "num_format": "+0.0%;-0.0%;0.0%"}),
@@ -710,7 +721,7 @@ class _Writer:
             if wrap_cols:
                 lines = _row_lines(row, wrap_cols, widths)
                 if lines > 1:
-                    ws.set_row(r, 13.5 * lines + 3)
+                    ws.set_row(r, 13.2 * lines + 3)
             for j, value in enumerate(row):
                 self.put(ws, r, j, value, kinds[j], name, heads[j])
             done[0] += 1
