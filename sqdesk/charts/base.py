@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from sqdesk.analytics.community import Period
@@ -98,13 +100,38 @@ def new_figure(size: tuple[float, float] = DEFAULT_SIZE, *, layout: str = "const
 
 
 def finish(fig: Figure) -> Figure:
-    """Create every axis' first tick now, inside the chart context, so ticks made later
-    (on resize, at draw time) copy its CJK font properties."""
+    """Create every axis' first major tick now, inside the chart context, so ticks made
+    later (on resize, at draw time) copy its CJK font properties."""
     for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.get_major_ticks()
-            axis.get_minor_ticks()
+        ax.xaxis.get_major_ticks(1)
+        ax.yaxis.get_major_ticks(1)
     return fig
+
+
+def bars(
+    ax: Axes, pos: Sequence[float] | Any, size: Sequence[float] | Any, *, width: float = 0.8,
+    base: Sequence[float] | Any | float = 0.0, color: Any = BLUE, label: str | None = None,
+    horizontal: bool = False, alpha: float = 1.0,
+) -> PolyCollection:
+    """Bars as ONE PolyCollection (``ax.bar`` makes an artist per bar: ~2 ms each, too slow
+    for two years of weeks). Vertical bars centred on ``pos`` from ``base`` up by ``size``;
+    ``horizontal`` puts them along y. ``color`` may be one colour or one per bar."""
+    p = np.asarray(pos, dtype=float)
+    h = np.asarray(size, dtype=float)
+    b = np.broadcast_to(np.asarray(base, dtype=float), p.shape)
+    lo, hi = p - width / 2, p + width / 2
+    if horizontal:
+        verts = np.stack([np.stack([b, lo], -1), np.stack([b + h, lo], -1),
+                          np.stack([b + h, hi], -1), np.stack([b, hi], -1)], axis=1)
+    else:
+        verts = np.stack([np.stack([lo, b], -1), np.stack([lo, b + h], -1),
+                          np.stack([hi, b + h], -1), np.stack([hi, b], -1)], axis=1)
+    coll = PolyCollection(list(verts), facecolors=color, edgecolors="none", alpha=alpha, label=label)
+    if np.ndim(base) == 0:   # like ax.bar: the axis starts at the bars' base, no margin below
+        (coll.sticky_edges.x if horizontal else coll.sticky_edges.y).append(float(base))
+    ax.add_collection(coll, autolim=True)
+    ax.autoscale_view()
+    return coll
 
 
 def render_png(fig: Figure, path: str | Path, dpi: int = 150) -> Path:

@@ -40,6 +40,7 @@ from sqdesk.charts.base import (
     RED,
     TEAL,
     DrillKey,
+    bars,
     chart_context,
     empty_note,
     finish,
@@ -89,7 +90,7 @@ def weekly_active(data: ActiveSeries, *, title: str | None = None) -> Figure:
             empty_note(ax)
             return finish(fig)
         xs = np.arange(len(pts))
-        bars = ax.bar(xs, [p.active for p in pts], width=0.8, color=BLUE, label="活跃成员")
+        active_bars = bars(ax, xs, [p.active for p in pts], color=BLUE, label="活跃成员")
         _int_axis(ax)
         ax.set_ylabel("活跃成员（人）")
         ax2 = ax.twinx()
@@ -101,7 +102,7 @@ def weekly_active(data: ActiveSeries, *, title: str | None = None) -> Figure:
         ax2.set_ylabel("活跃率（占当期在群成员）")
         ax2.spines["right"].set_visible(True)
         thin_ticks(ax, [period_label(p.period, unit) for p in pts])
-        ax.legend([bars, line], ["活跃成员", "活跃率"], loc="upper left", ncols=2)
+        ax.legend([active_bars, line], ["活跃成员", "活跃率"], loc="upper left", ncols=2)
         last = pts[-1]
         subtitle(fig, f"最近一{UNIT_SHORT[unit]}（{last.period.label}）：活跃 {last.active:,} 人 / 在群 {last.roster:,} 人，"
                       f"活跃率 {pct(last.rate, 1)}。活跃 = 有发言、签到、分享、邀请或参加活动。")
@@ -132,8 +133,8 @@ def growth(data: Growth, *, title: str | None = None) -> Figure:
             empty_note(ax, "所选时段没有入群或退群记录")
             return finish(fig)
         xs = np.arange(len(pts))
-        ax.bar(xs, [p.joins for p in pts], width=0.8, color=GREEN, label="入群")
-        ax.bar(xs, [-p.leaves for p in pts], width=0.8, color=RED, label="退群")
+        bars(ax, xs, [p.joins for p in pts], color=GREEN, label="入群")
+        bars(ax, xs, [-p.leaves for p in pts], color=RED, label="退群")
         ax.plot(xs, [p.net for p in pts], color=INK, marker="o" if len(pts) <= 30 else None,
                 markersize=3, linewidth=1.5, label="净增长")
         ax.axhline(0, color=GREY, linewidth=0.8)
@@ -298,8 +299,8 @@ def decentralisation(data: Decentralisation, *, title: str | None = None) -> Fig
         ys = np.arange(len(groups))
         member_share = [g.share.index or 0.0 for g in groups]
         staff_share = [1 - s if g.share.index is not None else 0.0 for g, s in zip(groups, member_share, strict=True)]
-        ax.barh(ys, member_share, color=BLUE, height=0.6, label="成员")
-        ax.barh(ys, staff_share, left=member_share, color=ORANGE, height=0.6, label="群主/管理员")
+        bars(ax, ys, member_share, width=0.6, color=BLUE, label="成员", horizontal=True)
+        bars(ax, ys, staff_share, base=member_share, width=0.6, color=ORANGE, label="群主/管理员", horizontal=True)
         for y, s in zip(ys, member_share, strict=True):
             ax.text(min(s, 0.97) if s > 0.12 else s + 0.01, y, f"{s:.0%}", ha="right" if s > 0.12 else "left",
                     va="center", fontsize=8.5, color="white" if s > 0.12 else INK)
@@ -428,7 +429,7 @@ def inviters(data: list[InviterQuality], *, title: str | None = None, limit: int
         offsets = {"invited": -h, "stayed": 0.0, "active": h}
         top = max(values["invited"]) or 1
         for key, label, colour in INVITER_BARS:
-            ax.barh(ys + offsets[key], values[key], height=h, color=colour, label=label)
+            bars(ax, ys + offsets[key], values[key], width=h, color=colour, label=label, horizontal=True)
         for y, q in zip(ys, shown, strict=True):
             ax.text(q.invitees + top * 0.01, y - h, f"留存 {q.stay_rate:.0%} · 参与 {q.active_rate:.0%}",
                     va="center", fontsize=7.5, color=INK)
@@ -480,10 +481,10 @@ def attendance(data: AttendanceSummary, *, title: str | None = None, limit: int 
         came = [e.attended for e in events]
         missed = [e.no_show for e in events]
         pending = [e.registered - e.attended - e.no_show for e in events]
-        ax.bar(xs, came, color=GREEN, width=0.7, label="已签到")
-        ax.bar(xs, missed, bottom=came, color=RED, width=0.7, label="缺席")
-        ax.bar(xs, pending, bottom=[a + b for a, b in zip(came, missed, strict=True)], color=GREY,
-               alpha=0.55, width=0.7, label="已报名（未签到）")
+        bars(ax, xs, came, color=GREEN, width=0.7, label="已签到")
+        bars(ax, xs, missed, base=came, color=RED, width=0.7, label="缺席")
+        bars(ax, xs, pending, base=[a + b for a, b in zip(came, missed, strict=True)], color=GREY,
+             alpha=0.55, width=0.7, label="已报名（未签到）")
         top = max(e.registered for e in events)
         for x, e in zip(xs, events, strict=True):
             if e.attendance_rate is not None and e.attended + e.no_show:
