@@ -360,4 +360,26 @@ def test_rule_scope_limits_the_dry_run(qtbot, view: RulesView) -> None:
     rule = view.model.rules()[0]
     assert rule.all_groups is False and rule.group_names == ("杭州一群",)
     assert view.model.data(view.model.index(0, RuleColumn.SCOPE)) == "杭州一群"
-    assert isinstance(RuleInput, type)
+
+
+def test_todo_model_passes_modeltester(qtmodeltester, ctx) -> None:
+    from sqdesk.rules.engine import todo_list
+    from sqdesk.ui.itemmodels.rules_model import TodoTableModel
+
+    ws = ctx.ws
+    a, b = _member(ws, "甲"), _member(ws, "乙")
+    _violations(ws, a, 3)
+    _violations(ws, b, 4)
+    with ws.write() as s:
+        rules_store.create_rule(s, RuleInput(title="违规清退", condition="violations_30d >= 3", action="清退"))
+    with ws.read() as s:
+        items = todo_list(s)
+    model = TodoTableModel()
+    model.set_rows([(i.rule_title, i.member_name, i.action, i.stage, i.due_on.isoformat(), i.reason)
+                    for i in items], items)
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 2
+    assert {model.data(model.index(r, 1)) for r in range(2)} == {"甲", "乙"}
+    assert model.item(0) is items[0]
+    with pytest.raises(ValueError):
+        model.set_rows([], items)

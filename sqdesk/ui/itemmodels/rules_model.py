@@ -180,3 +180,54 @@ class RulesTableModel(QAbstractTableModel):
         # The view reloads after the command ran; returning False keeps Qt from
         # removing the "moved" source row itself.
         return False
+
+
+class TodoTableModel(QAbstractTableModel):
+    """The to-do list: display strings made on the DB worker (a rule set over 100,000
+    members can list tens of thousands of to-dos), so a reset costs the UI thread no
+    per-cell work; ``item(row)`` is the engine's TodoItem."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cells: list[tuple[str, ...]] = []
+        self._items: list[Any] = []
+        self._titles = [self.tr("群规"), self.tr("成员"), self.tr("动作"), self.tr("阶段"), self.tr("到期"),
+                        self.tr("依据")]
+
+    def set_rows(self, cells: Sequence[tuple[str, ...]], items: Sequence[Any]) -> None:
+        if len(cells) != len(items):
+            raise ValueError("one display row per item")
+        self.beginResetModel()
+        self._cells = list(cells)
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> Any:
+        return self._items[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cells)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._titles)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._cells):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(self._titles) - 1:
+            return self._cells[index.row()][index.column()] or None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self._titles):
+            return self._titles[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

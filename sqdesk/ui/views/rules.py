@@ -45,7 +45,7 @@ from sqdesk.core.rules_store import RuleVersionView, RuleView
 from sqdesk.ui.dialogs.activity_dialog import qdate
 from sqdesk.ui.dialogs.rule_dialog import RuleEditor, variable_label
 from sqdesk.ui.i18n import vocab
-from sqdesk.ui.itemmodels.rules_model import RuleColumn, RulesTableModel
+from sqdesk.ui.itemmodels.rules_model import RuleColumn, RulesTableModel, TodoTableModel
 from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
 
 if TYPE_CHECKING:
@@ -166,8 +166,7 @@ class RulesView(QWidget):
         self.preview_model = StaticTableModel([self.tr("成员")], self)
         self.evidence_model = StaticTableModel(
             [self.tr("指标"), self.tr("时间"), self.tr("类型"), self.tr("数值"), self.tr("备注")], self)
-        self.todo_model = StaticTableModel(
-            [self.tr("群规"), self.tr("成员"), self.tr("动作"), self.tr("阶段"), self.tr("到期"), self.tr("依据")], self)
+        self.todo_model = TodoTableModel(self)
         self.history_model = StaticTableModel(
             [self.tr("版本"), self.tr("生效时间"), self.tr("修改人"), self.tr("标题"), self.tr("启用"),
              self.tr("条件"), self.tr("动作")], self)
@@ -400,6 +399,7 @@ class RulesView(QWidget):
         t.setWordWrap(False)
         t.setAlternatingRowColors(True)
         t.verticalHeader().setVisible(False)
+        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         t.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         t.horizontalHeader().setStretchLastSection(True)
         t.horizontalHeader().setHighlightSections(False)
@@ -744,28 +744,35 @@ class RulesView(QWidget):
         gen = self._todo_gen
         self.todo_label.setText(self.tr("正在按群规检查全部成员…"))
 
+        grace, execute = self.tr("宽限提醒"), self.tr("执行")
+        actions = {a: vocab(a) for a in ("提醒", "警告", "清退", "升为骨干", "打标签", "仅标记")}
+
         def with_table(table: MetricsTable) -> None:
-            def work(h: TaskHandle) -> list[TodoItem] | None:
+            def work(h: TaskHandle) -> tuple[list[tuple[str, ...]], list[TodoItem]] | None:
                 if gen != self._todo_gen:
                     return None
                 from sqdesk.rules.engine import todo_list
 
                 with h.ws.read() as s:
-                    return todo_list(s, metrics=table)
+                    items = todo_list(s, metrics=table)
+                cells = [
+                    (i.rule_title, i.member_name,
+                     actions.get(i.action, i.action) + (f" #{i.action_arg}" if i.action_arg else ""),
+                     grace if i.stage == "宽限提醒" else execute, i.due_on.isoformat(), i.reason)
+                    for i in items
+                ]
+                return cells, items
 
             self.ctx.tasks.submit(work, on_done=lambda items: self._todo_arrived(gen, items),
                                   on_error=self._report, owner=self)
 
         self.with_metrics(with_table)
 
-    def _todo_arrived(self, gen: int, items: list[TodoItem] | None) -> None:
-        if items is None or gen != self._todo_gen:
+    def _todo_arrived(self, gen: int, result: tuple[list[tuple[str, ...]], list[TodoItem]] | None) -> None:
+        if result is None or gen != self._todo_gen:
             return
-        self.todo_model.set_rows(
-            [[i.rule_title, i.member_name, vocab(i.action) + (f" #{i.action_arg}" if i.action_arg else ""),
-              self.tr("宽限提醒") if i.stage == "宽限提醒" else self.tr("执行"), i.due_on, i.reason]
-             for i in items],
-            payloads=items)
+        cells, items = result
+        self.todo_model.set_rows(cells, items)
         self.todo_label.setText(
             self.tr("待处理 {n} 项").format(n=f"{len(items):,}") if items
             else self.tr("没有待处理的事项：现在没有成员触发群规。"))
@@ -773,7 +780,7 @@ class RulesView(QWidget):
         self.todo_loaded.emit(len(items))
 
     def _todo_items(self, rows: Sequence[int]) -> list[TodoItem]:
-        return [self.todo_model.payload(r) for r in rows]
+        return [self.todo_model.item(r) for r in rows]
 
     def _todo_selection_changed(self) -> None:
         n = len(self.todo_table.selectionModel().selectedRows())
