@@ -105,7 +105,7 @@ class SheetModel(QAbstractTableModel):
             return self.display(value, col.kind)
         if role == Qt.ItemDataRole.ToolTipRole and col.kind == "wrap" and isinstance(value, str) and len(value) > 30:
             return value[:2000]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("int", "float", "pct", "signed"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("int", "float", "pct", "signed", "shown"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -129,8 +129,8 @@ class SheetModel(QAbstractTableModel):
         return text if len(text) <= 200 else text[:199] + "…"
 
 
-OVERVIEW_COLUMNS = (Column("指标", "text"), Column("本期", "text"), Column("上期", "text"),
-                    Column("变化", "text"), Column("变化率", "pct"))
+OVERVIEW_COLUMNS = (Column("指标", "text", 12), Column("本期", "shown", 10), Column("上期", "shown", 10),
+                    Column("变化", "shown", 14), Column("变化率", "pct", 10))
 
 
 def overview_rows(data: BriefData) -> list[tuple[Any, ...]]:
@@ -141,7 +141,7 @@ def overview_rows(data: BriefData) -> list[tuple[Any, ...]]:
             change = "" if k.change is None else f"{k.change * 100:+.1f} 个百分点"
         else:
             shown = [SheetModel.display(v, "int") for v in (k.current, k.previous)]
-            change = "" if k.change is None else f"{int(k.change):+,}"
+            change = "" if k.change is None else (f"{int(k.change):+,}" if k.change else "0")
         rows.append((k.label, *shown, change, k.change_rate))
     return rows
 
@@ -204,6 +204,7 @@ class BriefView(QWidget):
         self.group_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.group_menu = QMenu(self.group_button)
         self.group_button.setMenu(self.group_menu)
+        self.group_button.setMinimumWidth(self.fontMetrics().horizontalAdvance("群：全部全部全部") + 24)
         top.addWidget(self.group_button)
         top.addSpacing(12)
         self.mask_box = QCheckBox(self.tr("手机、微信打码"), self)
@@ -255,7 +256,7 @@ class BriefView(QWidget):
             vh.setVisible(False)
             vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
-            table.horizontalHeader().setStretchLastSection(True)
+            table.horizontalHeader().setStretchLastSection(name != "概览")
             self.models[name] = model
             self.tabs.addTab(table, self.tr(name))
         lay.addWidget(self.tabs, 1)
