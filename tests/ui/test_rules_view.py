@@ -383,3 +383,33 @@ def test_todo_model_passes_modeltester(qtmodeltester, ctx) -> None:
     assert model.item(0) is items[0]
     with pytest.raises(ValueError):
         model.set_rows([], items)
+
+
+def test_switching_rules_asks_before_dropping_unsaved_edits(qtbot, view: RulesView) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    with qtbot.waitSignal(view.rules_loaded, timeout=TIMEOUT, check_params_cb=lambda n: n > 0):
+        view.install_starter_rules()
+    _idle(qtbot, view)
+    titles = _titles(view)
+    view.table.selectRow(0)
+    assert view.editor.title.text() == titles[0]
+    view.editor.title.setText("改了一半的标题")
+    assert view.editor.is_dirty()
+
+    view.table.selectRow(1)  # ask; meanwhile the edited rule stays selected and the text stays
+    qtbot.waitUntil(lambda: view.message_box is not None and view.message_box.isVisible(), timeout=TIMEOUT)
+    assert view.current_rule().title == titles[0]
+    assert view.editor.title.text() == "改了一半的标题"
+    view.message_box.button(QMessageBox.StandardButton.Cancel).click()  # 继续编辑
+    qtbot.waitUntil(lambda: view.message_box is None, timeout=TIMEOUT)
+    assert view.editor.title.text() == "改了一半的标题"
+
+    view.table.selectRow(2)
+    qtbot.waitUntil(lambda: view.message_box is not None and view.message_box.isVisible(), timeout=TIMEOUT)
+    view.message_box.button(QMessageBox.StandardButton.Discard).click()  # 放弃修改
+    qtbot.waitUntil(lambda: view.editor.title.text() == titles[2], timeout=TIMEOUT)
+    assert view.current_rule().title == titles[2]
+    assert not view.editor.is_dirty()
+    with view.ctx.ws.read() as s:
+        assert [r.title for r in rules_store.list_rules(s)] == titles  # nothing was saved

@@ -162,6 +162,7 @@ class RulesView(QWidget):
         self._first_load = True
         self._groups: list[tuple[int, str]] = []
         self.preview: ConditionPreview | None = None
+        self.message_box: QWidget | None = None
         self.model = RulesTableModel(self)
         self.preview_model = StaticTableModel([self.tr("成员")], self)
         self.evidence_model = StaticTableModel(
@@ -497,10 +498,58 @@ class RulesView(QWidget):
     def _current_changed(self) -> None:
         rule = self.current_rule()
         if rule is not None and (self.editor.rule is None or self.editor.rule.id != rule.id):
+            if self.editor.is_dirty():
+                self._back_to_edited_rule()
+                self.confirm_discard(lambda: self.select_rule(rule.id))
+                return
             self.editor.show_rule(rule)
             self._preview_timer.start()
             self.load_history(rule.id)
         self._update_buttons()
+
+    def _back_to_edited_rule(self) -> None:
+        sm = self.table.selectionModel()
+        sm.blockSignals(True)
+        row = self.model.row_of(self.editor.rule.id) if self.editor.rule is not None else None
+        if row is None:
+            sm.clearSelection()
+        else:
+            self.table.selectRow(row)
+        sm.blockSignals(False)
+        self.table.viewport().update()
+
+    def confirm_discard(self, then: Callable[[], Any]) -> None:
+        """Run ``then`` — after asking, when the editor holds unsaved changes."""
+        if not self.editor.is_dirty():
+            then()
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("未保存的修改"))
+        title = self.editor.title.text().strip() or self.tr("新群规")
+        box.setText(self.tr("「{title}」的修改还没有保存。").format(title=title))
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Save).setText(self.tr("保存"))
+        box.button(QMessageBox.StandardButton.Discard).setText(self.tr("放弃修改"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("继续编辑"))
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: Any) -> None:
+            choice = box.standardButton(button)
+            if choice == QMessageBox.StandardButton.Save:
+                self.editor.save()
+            elif choice == QMessageBox.StandardButton.Discard:
+                self.editor.revert()
+                then()
+
+        box.buttonClicked.connect(answered)
+        box.finished.connect(lambda _r: setattr(self, "message_box", None))
+        self.message_box = box
+        box.open()
 
     def _update_buttons(self) -> None:
         rule = self.current_rule()
@@ -516,6 +565,9 @@ class RulesView(QWidget):
 
     # ---- edits ----------------------------------------------------------------------------------
     def new_rule(self) -> None:
+        if self.editor.is_dirty():
+            self.confirm_discard(self.new_rule)
+            return
         self.table.selectionModel().clearSelection()
         self.editor.start_new()
         self.tabs.setCurrentIndex(0)
