@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Float, Integer, cast, distinct, func, literal_column
+from sqlalchemy import Date, Float, Integer, cast, distinct, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
@@ -114,6 +114,46 @@ def int_list(value: Any) -> list[int]:
     if isinstance(value, str):
         return [int(v) for v in value.split(",")]
     return [int(v) for v in value]
+
+
+WIDE_RANGE = 0.03
+
+
+def wide_range(session: Session, start: dt.datetime, end: dt.datetime) -> bool:
+    """Does ``[start, end)`` cover more than a few percent of the log's time span?
+
+    On SQLite such a range is read faster by scanning the table in order and sorting
+    than by hopping from an index into the table row by row (measured on 2M rows, a
+    90-day window of a 3-year log: 0.7–0.9 s scanning vs 1.3–3.6 s through
+    ``ix_activities_time`` and 1.2–2.4 s through ``ix_activities_member_time``), and
+    SQLite's planner does not see it. PostgreSQL's planner makes that choice itself."""
+    from sqdesk.models import Activity
+
+    if dialect(session) != "sqlite":
+        return False
+    # Two statements: SQLite answers a lone min() or max() from the index end, but a
+    # min() and a max() together make it scan the whole index.
+    first = as_datetime(session.scalar(select(func.min(Activity.occurred_at))))
+    last = as_datetime(session.scalar(select(func.max(Activity.occurred_at))))
+    if first is None or last is None or last <= first:
+        return False
+    return (min(end, last) - max(start, first)) / (last - first) > WIDE_RANGE
+
+
+def unindexed(column: Any) -> Any:
+    """``+activities.<column>``: SQLite's documented way to keep a term (or a GROUP BY
+    key) off an index; unary + is a no-op on the value. SQLite only."""
+    return literal_column(f"+activities.{column.key}", column.type)
+
+
+def activity_scan(session: Session, start: dt.datetime, end: dt.datetime) -> tuple[Any, Any]:
+    """(time column for the range condition, member_id for GROUP BY), spelled so a wide
+    range is read by a table scan on SQLite (see :func:`wide_range`)."""
+    from sqdesk.models import Activity
+
+    if wide_range(session, start, end):
+        return unindexed(Activity.occurred_at), unindexed(Activity.member_id)
+    return Activity.occurred_at, Activity.member_id
 
 
 def month_index(day: dt.date) -> int:

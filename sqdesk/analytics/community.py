@@ -41,6 +41,7 @@ from sqdesk.analytics._sql import (
     CHECKIN_KIND,
     MESSAGE_KIND,
     STAFF_ROLES,
+    activity_scan,
     as_date,
     as_datetime,
     chunks,
@@ -175,11 +176,13 @@ def _activity_conds(
     end: dt.date | None = None,
     *,
     staff_filter: bool = True,
+    session: Session | None = None,
 ) -> list[Any]:
-    conds: list[Any] = [
-        Activity.occurred_at >= day_start(start or scope.start),
-        Activity.occurred_at < day_after(end or scope.end),
-    ]
+    """Conditions on activity rows; with ``session`` the time range is spelled for the
+    best plan (see :func:`sqdesk.analytics._sql.wide_range`)."""
+    lo, hi = day_start(start or scope.start), day_after(end or scope.end)
+    when = Activity.occurred_at if session is None else activity_scan(session, lo, hi)[0]
+    conds: list[Any] = [when >= lo, when < hi]
     if kinds is not None:
         conds.append(Activity.kind.in_(list(kinds)) if len(kinds) > 1 else Activity.kind == kinds[0])
     if scope.group_ids is not None:
@@ -259,8 +262,8 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     bucket = _bucket_expr(session, scope, unit)
     stmt = (
         select(Activity.member_id, distinct_values(session, bucket))
-        .where(*_activity_conds(scope))
-        .group_by(Activity.member_id)
+        .where(*_activity_conds(scope, session=session))
+        .group_by(activity_scan(session, scope.start_dt, scope.end_dt)[1])
     )
     active = [0] * nb
     first_b: dict[int, int] = {}
@@ -406,8 +409,8 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
     scope_from = Scope(dt.date(first_month // 12, first_month % 12 + 1, 1), scope.end, scope.group_ids, scope.include_staff)
     stmt = (
         select(Activity.member_id, distinct_values(session, month_number(session, Activity.occurred_at)))
-        .where(*_activity_conds(scope_from))
-        .group_by(Activity.member_id)
+        .where(*_activity_conds(scope_from, session=session))
+        .group_by(activity_scan(session, scope_from.start_dt, scope_from.end_dt)[1])
     )
     active: dict[tuple[int, int], int] = defaultdict(int)
     for mid, values in session.execute(stmt):
@@ -607,8 +610,8 @@ def gini(values: Sequence[float]) -> float | None:
 def message_counts(session: Session, scope: Scope) -> dict[int, float]:
     stmt = (
         select(Activity.member_id, func.sum(Activity.value))
-        .where(*_activity_conds(scope, (MESSAGE_KIND,)))
-        .group_by(Activity.member_id)
+        .where(*_activity_conds(scope, (MESSAGE_KIND,), session=session))
+        .group_by(activity_scan(session, scope.start_dt, scope.end_dt)[1])
     )
     return {int(mid): float(v) for mid, v in session.execute(stmt) if v and float(v) > 0}
 
@@ -678,7 +681,7 @@ def decentralisation(session: Session, scope: Scope, unit: Unit = "month") -> De
     stmt = (
         select(Activity.group_id, is_staff, bucket, func.sum(Activity.value))
         .join(Member, Member.id == Activity.member_id)
-        .where(*_activity_conds(scope, (MESSAGE_KIND,), staff_filter=False))
+        .where(*_activity_conds(scope, (MESSAGE_KIND,), staff_filter=False, session=session))
         .group_by(Activity.group_id, is_staff, bucket)
     )
     cells: dict[tuple[int | None, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -810,7 +813,7 @@ def activity_heatmap(session: Session, scope: Scope, kinds: Sequence[str] = (MES
     """Message volume (sum of value) by weekday × hour of day, Monday first."""
     wd = weekday_number(session, Activity.occurred_at).label("wd")
     hr = hour_number(session, Activity.occurred_at).label("hr")
-    stmt = select(wd, hr, func.sum(Activity.value)).where(*_activity_conds(scope, kinds)).group_by(wd, hr)
+    stmt = select(wd, hr, func.sum(Activity.value)).where(*_activity_conds(scope, kinds, session=session)).group_by(wd, hr)
     matrix = [[0.0] * 24 for _ in range(7)]
     for w, h, total in session.execute(stmt):
         matrix[(int(w) + 6) % 7][int(h)] += float(total or 0)
@@ -914,7 +917,7 @@ def checkin_survival(
     """Survival of a 打卡 campaign running ``start``…``end`` over its 签到 rows."""
     scope = Scope(start, end, tuple(group_ids) if group_ids is not None else None, include_staff)
     day = day_number(session, Activity.occurred_at, start).label("d")
-    stmt = select(Activity.member_id, day).where(*_activity_conds(scope, (CHECKIN_KIND,))).group_by(Activity.member_id, day)
+    stmt = select(Activity.member_id, day).where(*_activity_conds(scope, (CHECKIN_KIND,), session=session)).group_by(Activity.member_id, day)
     days_of: dict[int, set[int]] = defaultdict(set)
     for mid, d in session.execute(stmt):
         days_of[int(mid)].add(int(d) + 1)

@@ -9,7 +9,8 @@ fortnight does not flicker 核心 → 一般 → 核心.
 State: "the last day the member qualified for the held level". Until the schema
 has a column for it (``members.level_since``), :func:`update_levels` keeps it in the
 audit trail, writing an entry only when something changes: ``level`` (the held level
-changed), ``level_hold`` (a downgrade is being held back; ``after.since`` is the
+changed; a member's first level is counted in one ``level_init`` summary entry per
+run instead), ``level_hold`` (a downgrade is being held back; ``after.since`` is the
 start of the review period) and ``level_keep`` (the member qualified again, the
 hold is over). So the audit log records each level decision, with no entry per run.
 """
@@ -123,6 +124,7 @@ def update_levels(
             "before": before, "after": after, "note": f"活跃度等级（{as_of.isoformat()}）", "batch_id": None,
         })
 
+    first_levels = 0   # members getting a level for the first time: one summary entry
     computed_col = table.columns["level_computed"]
     for mid, computed_obj in zip(table.member_ids, computed_col, strict=True):
         computed = str(computed_obj)
@@ -134,7 +136,10 @@ def update_levels(
         if level != previous:
             by_level.setdefault(level, []).append(mid)
             result.changed.append(LevelChange(mid, previous, level))
-            audit(mid, "level", {"level": previous}, {"level": level, "computed": computed, "since": new_since.isoformat()})
+            if previous:
+                audit(mid, "level", {"level": previous}, {"level": level, "computed": computed, "since": new_since.isoformat()})
+            else:
+                first_levels += 1
         elif level != computed:
             if hold_since is None:
                 result.held.append(mid)
@@ -150,6 +155,12 @@ def update_levels(
                 .where(members_t.c.id.in_(list(part)))
                 .values(level=level, version=members_t.c.version + 1)
             )
+    if first_levels:
+        audit_rows.append({
+            "at": now, "operator": operator, "action": "level_init", "entity": "member", "entity_id": None,
+            "before": None, "after": {"members": first_levels, "as_of": as_of.isoformat()},
+            "note": f"首次评定活跃度等级（{as_of.isoformat()}）", "batch_id": None,
+        })
     if audit_rows:
-        session.execute(insert(AuditEntry), audit_rows)
+        session.execute(insert(table_of(AuditEntry)), audit_rows)
     return result

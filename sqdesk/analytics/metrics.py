@@ -5,12 +5,14 @@ Everything is computed "as of" a day ``D`` (inclusive): a window of N days is
 ``< midnight(D + 1)``. The cut-offs are computed in Python and bound as parameters,
 so SQLite and PostgreSQL compare identical values.
 
-Speed: the activity log has millions of rows, so the counts come from one
-``GROUP BY member_id`` over the last 90 days with conditional aggregation (a
-``SUM(CASE …)`` per figure; the time index limits it to the window) and one
-``MAX(occurred_at)`` per member over the older rows for "last active". Everything
-else (registrations, invitees, groups, tags) is one small GROUP BY each. Python only
-assembles columns.
+Speed: the activity log has millions of rows, so everything is one statement: the
+members table LEFT JOINed to a few aggregates — a ``GROUP BY member_id`` over the
+last 90 days with conditional aggregation (a ``SUM(CASE …)`` per figure; the time
+index limits it to the window), the last participation (SQLite: a per-member probe
+of ``ix_activities_member_time``; PostgreSQL: a parallel GROUP BY), registrations,
+invitees still in, first group join — returned in id order and transposed into
+columns. Groups and tags are two narrow id queries. Python only does the per-member
+arithmetic (dates, score, level).
 
 Counting: 发言 and 邀请 sum ``value`` (an import writes one 发言 row per member-day
 with the day's message count; an 邀请 row may stand for several people); 签到, 分享,
@@ -53,6 +55,7 @@ from sqdesk.analytics._sql import (
     ACTIVE_KINDS,
     CHECKIN_KIND,
     MESSAGE_KIND,
+    activity_scan,
     as_date,
     as_datetime,
     day_after,
@@ -271,7 +274,8 @@ def compute_member_metrics(
 
     # The 90-day window: one pass with a conditional sum per figure (the time index
     # limits it to the window).
-    aconds = [Activity.occurred_at >= d90, Activity.occurred_at < end, *_activity_scope(member_ids, group_ids)]
+    when, key = activity_scan(session, d90, end) if not small else (Activity.occurred_at, Activity.member_id)
+    aconds = [when >= d90, when < end, *_activity_scope(member_ids, group_ids)]
     sums = []
     for name, (kind, days) in _WINDOW_KINDS.items():
         measure = Activity.value if kind in _SUMMED_KINDS else 1
@@ -280,7 +284,7 @@ def compute_member_metrics(
         else:
             cond = and_(Activity.kind == kind, Activity.occurred_at >= starts[days])
         sums.append(func.sum(case((cond, measure), else_=0)).label(name))
-    win = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(Activity.member_id).subquery()
+    win = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(key).subquery()
 
     # Last participation before the end of ``as_of``. SQLite: a correlated "newest
     # matching row" walks ix_activities_member_time backwards and stops at the first
@@ -348,7 +352,10 @@ def compute_member_metrics(
     )
     if last_sq is not None:
         stmt = stmt.outerjoin(last_sq, last_sq.c.mid == Member.id)
-    rows = session.execute(stmt).all()
+    # Through the session's Connection: plain Core rows, without the ORM's per-row
+    # loading machinery (these are columns, not entities).
+    conn = session.connection()
+    rows = conn.execute(stmt).all()
     if member_ids is not None and not small:
         wanted = set(member_ids)
         rows = [r for r in rows if r[0] in wanted]
@@ -369,7 +376,7 @@ def compute_member_metrics(
     gstmt = select(Membership.member_id, Membership.group_id, Membership.joined_on, Membership.left_on)
     if small:
         gstmt = gstmt.where(Membership.member_id.in_(ids))
-    for mid, gid, joined, left in session.execute(gstmt):
+    for mid, gid, joined, left in conn.execute(gstmt):
         i = pos.get(mid)
         if i is None:
             continue
@@ -381,7 +388,7 @@ def compute_member_metrics(
     tstmt = select(member_tags.c.member_id, member_tags.c.tag_id)
     if small:
         tstmt = tstmt.where(member_tags.c.member_id.in_(ids))
-    for mid, tid in session.execute(tstmt):
+    for mid, tid in conn.execute(tstmt):
         i = pos.get(mid)
         if i is not None:
             tags_of[i].append(tag_name[tid])

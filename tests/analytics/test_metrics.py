@@ -176,7 +176,10 @@ def test_update_levels_holds_downgrades_for_the_review_period(ws) -> None:
                 .order_by(AuditEntry.id)
             )
         ]
-    assert actions == ["level", "level_hold", "level"]
+    assert actions == ["level_hold", "level"]      # the first level is in the run's summary entry
+    with ws.read() as s:
+        init = s.execute(select(AuditEntry.after).where(AuditEntry.action == "level_init")).scalars().all()
+    assert init == [{"members": 2, "as_of": "2025-03-01"}]
     # A fresh burst of talk is an immediate upgrade.
     with ws.write() as s:
         for day in range(30):
