@@ -374,3 +374,19 @@ def test_collect_is_plain_data(sqlite_ws: Any) -> None:
                     assert isinstance(v, dt.date), (sheet.name, col.header, v)
                 else:
                     assert isinstance(v, str), (sheet.name, col.header, v)
+
+
+def test_suggested_introductions_from_the_matcher(ws: Any) -> None:
+    pytest.importorskip("sqdesk.core.matching")
+    ids = world(ws)
+    with ws.read() as s:
+        data = collect_brief(s, START, END, today=TODAY)
+    assert data.matches_source == "suggested"
+    rows = data.sheet("匹配建议").rows
+    pair = [r for r in rows if (r[0], r[3]) == (ids["need_ls"], ids["offer_zs"])]
+    assert len(pair) == 1
+    need_id, need_name, _nt, _oid, offer_name, offer_text, score, reason, status = pair[0]
+    assert (need_name, offer_name, status) == ("李四", "张三", "建议") and 0 < score <= 1
+    assert "小程序开发" in reason and "138****8000" in offer_text  # reasons readable, contacts masked
+    assert all(ids["王五"] and "王五" not in (r[1], r[4]) for r in rows)  # no consent: never proposed in the brief
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)  # newest need first
