@@ -167,14 +167,45 @@ def test_quality_on_labelled_set(ws) -> None:
             assert all(norm in side or any(k and k in norm for k in side.split("|")[1:]) for side in sides), (word, s.reason)
 
 
-def test_one_need_alone_gets_the_same_suggestions(sqlite_ws) -> None:
+def test_one_need_alone_and_without_numpy_gets_the_same_suggestions(
+    sqlite_ws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = build_world(sqlite_ws)
     with sqlite_ws.read() as s:
         everything = matching.suggest_matches(s, today=TODAY)
         alone = matching.suggest_matches(s, today=TODAY, need_ids=[world.ids["n04"]], per_need=3)
         again = matching.suggest_matches(s, today=TODAY)
-    assert everything == again
+        monkeypatch.setattr(matching, "VECTORIZE", False)
+        pure_python = matching.suggest_matches(s, today=TODAY)
+    assert everything == again == pure_python
     assert alone == [x for x in everything if x.need_id == world.ids["n04"]][:3]
+
+
+def test_vectorized_and_pure_python_dot_products_agree() -> None:
+    from sqdesk.core.text_similarity import TfIdfIndex
+
+    texts = [it["text"] for it in LABELLED["items"]] * 3  # duplicates: ties at the cut
+    index = TfIdfIndex.build([features(normalize(t)) for t in texts])
+    offers = [i for i, it in enumerate(LABELLED["items"] * 3) if it["kind"] == "供给"]
+    needs = [i for i in range(len(texts)) if i not in set(offers)]
+    index.index(offers, [i % 3 for i in range(len(texts))])
+
+    def weights(q: int) -> list[float]:
+        return [1.0, 0.5, 0.25] if q % 2 else [0.2, 1.0, 0.7]
+
+    fast = index.top_similar(needs, 1000, weights, vectorize=True)
+    slow = index.top_similar(needs, 1000, weights, vectorize=False)
+    assert fast.keys() == slow.keys()
+    for q in needs:
+        assert list(fast[q]) == list(slow[q])
+        assert all(fast[q][d] == pytest.approx(slow[q][d], abs=1e-12) for d in slow[q])
+        full = index.similarities(q, weights(q))
+        assert slow[q] == full
+    # With a cut, both keep k of the best (ties at the cut aside).
+    cut_fast, cut_slow = index.top_similar(needs, 5, weights, vectorize=True), index.top_similar(needs, 5, weights)
+    for q in needs:
+        assert len(cut_fast[q]) == len(cut_slow[q]) == min(5, len(slow[q]))
+        assert sorted(cut_fast[q].values(), reverse=True) == pytest.approx(sorted(cut_slow[q].values(), reverse=True))
 
 
 def test_verdicts_are_recorded_and_never_suggested_again(ws) -> None:
