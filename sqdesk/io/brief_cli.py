@@ -78,11 +78,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
                 text = brief_text(s, args.start, args.end, _group_ids(s, args.groups), mask=not args.no_mask,
                                   shorten_names=args.short_names, today=args.today)
             if args.no_mask:
-                with ws.write() as s:
-                    from sqdesk.core import audit
+                from sqdesk.io.brief_text import record_unmasked_text
 
-                    audit.record(s, ws.operator, "export_unmasked", "brief_text", None,
-                                 after={"start": args.start, "end": args.end, "groups": args.groups or ""})
+                with ws.write() as s:
+                    record_unmasked_text(s, ws.operator, args.start, args.end, _group_ids(s, args.groups))
             print(text)
             return 0
         from sqdesk.cli import _progress_printer

@@ -149,3 +149,14 @@ def brief_text(
     """The text to paste; several messages are separated by :data:`DIVIDER`."""
     return DIVIDER.join(brief_messages(session, start, end, group_ids, mask, shorten_names=shorten_names,
                                        today=today, max_chars=max_chars))
+
+
+def record_unmasked_text(
+    session: Session, operator: str, start: dt.date, end: dt.date, group_ids: Sequence[int] | None = None
+) -> None:
+    """Audit entry for a text brief handed out without masking (CLI ``--no-mask --text``
+    and the screen's 复制文本 with 打码 off)."""
+    from sqdesk.core import audit
+
+    audit.record(session, operator, "export_unmasked", "brief_text", None,
+                 after={"start": start, "end": end, "groups": list(group_ids) if group_ids is not None else []})

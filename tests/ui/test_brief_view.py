@@ -121,7 +121,14 @@ def test_unmasking_needs_confirmation(qtbot: Any, view: tuple[BriefView, dict[st
     from sqdesk.models import AuditEntry
 
     with v.ctx.ws.read() as s:
-        assert s.scalar(select(AuditEntry.action).where(AuditEntry.action == "export_unmasked")) == "export_unmasked"
+        assert list(s.scalars(select(AuditEntry.entity).where(AuditEntry.action == "export_unmasked"))) == ["brief"]
+    with qtbot.waitSignal(v.text_copied, timeout=TIMEOUT) as sig:
+        v.copy_button.click()
+    assert "138 0013 8000" in sig.args[0] and "zhangsan_001" in sig.args[0]  # as the member wrote it
+    with v.ctx.ws.read() as s:
+        entities = list(s.scalars(select(AuditEntry.entity).where(AuditEntry.action == "export_unmasked")
+                                  .order_by(AuditEntry.id)))
+    assert entities == ["brief", "brief_text"]
 
 
 def test_sheet_model_display() -> None:

@@ -499,11 +499,15 @@ class BriefView(QWidget):
         opts = self.options()
 
         def run(h: TaskHandle) -> str:
-            from sqdesk.io.brief_text import brief_text
+            from sqdesk.io.brief_text import brief_text, record_unmasked_text
 
             with h.ws.read() as s:
-                return brief_text(s, opts["start"], opts["end"], opts["group_ids"], opts["mask"],
+                text = brief_text(s, opts["start"], opts["end"], opts["group_ids"], opts["mask"],
                                   shorten_names=opts["shorten_names"])
+            if not opts["mask"]:
+                with h.ws.write() as s:
+                    record_unmasked_text(s, h.ws.operator, opts["start"], opts["end"], opts["group_ids"])
+            return text
 
         def done(text: str) -> None:
             from sqdesk.io.brief_text import DIVIDER
