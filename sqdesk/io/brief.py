@@ -812,6 +812,10 @@ class _Writer:
                     "data_labels": {"value": True, "font": {"name": "微软雅黑", "size": 8}},
                 })
             self._style_chart(chart, "本期供求（按类别）")
+            top = max(max(n_o, n_n) for _c, n_o, n_n in o.categories)
+            chart.set_y_axis({"num_format": "0", "min": 0, "major_unit": max(1, math.ceil(top / 5)),
+                              "num_font": {"name": "微软雅黑", "size": 9},
+                              "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
             ws.insert_chart(top_end, 3, chart, {"x_scale": 0.95, "y_scale": 0.8})
         if total:
             chart = self.wb.add_chart({"type": "bar"})
