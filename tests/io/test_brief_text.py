@@ -42,7 +42,6 @@ def test_a_phone_in_text_never_survives(phone: str, sep: str, before: str, after
     out = scrub_text(f"{before}{written}{after}", ["abcxyz"])
     assert phone not in out.replace(sep, "") if sep else phone not in out
     assert mask_phone(phone) in out
-    assert "abcxyz" not in out.lower() or "abcxyz" not in f"{before}{after}".lower().replace("abcxyz_", "")
 
 
 def test_text_brief_sections_masked_and_short(ws: Any) -> None:
