@@ -199,7 +199,7 @@ def empty_note(ax: Axes, text: str = "所选时段和群里没有可统计的数
 
 def subtitle(fig: Figure, text: str) -> None:
     """A grey line under the figure title (the period, the definition)."""
-    fig.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#666666")
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#666666", wrap=True)
 
 
 def index_at(x: float, n: int) -> int | None:

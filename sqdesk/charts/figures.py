@@ -92,6 +92,7 @@ def weekly_active(data: ActiveSeries, *, title: str | None = None) -> Figure:
         xs = np.arange(len(pts))
         active_bars = bars(ax, xs, [p.active for p in pts], color=BLUE, label="活跃成员")
         _int_axis(ax)
+        ax.set_ylim(0, max(1, max(p.active for p in pts)) * 1.2)     # room for the legend
         ax.set_ylabel("活跃成员（人）")
         ax2 = ax.twinx()
         rates = [np.nan if p.rate is None else p.rate for p in pts]
@@ -138,6 +139,9 @@ def growth(data: Growth, *, title: str | None = None) -> Figure:
         ax.plot(xs, [p.net for p in pts], color=INK, marker="o" if len(pts) <= 30 else None,
                 markersize=3, linewidth=1.5, label="净增长")
         ax.axhline(0, color=GREY, linewidth=0.8)
+        high = max(1, max(max(p.joins, p.net) for p in pts))
+        low = max(p.leaves for p in pts)
+        ax.set_ylim(-max(low, 0.5) * 1.1, high * 1.25)                # room for the legend
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{abs(v):,.0f}"))
         ax.set_ylabel("人数（向上入群，向下退群）")
@@ -196,7 +200,7 @@ def retention(data: Retention, *, title: str | None = None) -> Figure:
                 if v is None:
                     continue
                 ax.text(k, r, f"{v * 100:.0f}%", ha="center", va="center", fontsize=size,
-                        color="white" if v >= 0.55 else INK)
+                        color="white" if v >= 0.55 else INK, in_layout=False)
         ax.set_xticks(range(reached), ["当月" if k == 0 else f"+{k}月" for k in range(reached)])
         ax.set_yticks(range(len(cohorts)), [f"{c.month.year}-{c.month.month:02d}（{c.size}人）" for c in cohorts])
         ax.set_xlabel("入群后第几个月")
@@ -432,7 +436,7 @@ def inviters(data: list[InviterQuality], *, title: str | None = None, limit: int
             bars(ax, ys + offsets[key], values[key], width=h, color=colour, label=label, horizontal=True)
         for y, q in zip(ys, shown, strict=True):
             ax.text(q.invitees + top * 0.01, y - h, f"留存 {q.stay_rate:.0%} · 参与 {q.active_rate:.0%}",
-                    va="center", fontsize=7.5, color=INK)
+                    va="center", fontsize=7.5, color=INK, in_layout=False)
         ax.set_yticks(ys, [_short(q.name, 10, f"#{q.inviter_id}") for q in shown])
         ax.invert_yaxis()
         ax.set_xlim(0, top * 1.45)
@@ -489,7 +493,7 @@ def attendance(data: AttendanceSummary, *, title: str | None = None, limit: int 
         for x, e in zip(xs, events, strict=True):
             if e.attendance_rate is not None and e.attended + e.no_show:
                 ax.text(x, e.registered + top * 0.015, f"{e.attendance_rate:.0%}", ha="center",
-                        va="bottom", fontsize=7.5)
+                        va="bottom", fontsize=7.5, in_layout=False)
         ax.set_ylim(0, top * 1.25)
         labels = [f"{e.starts_at.month}/{e.starts_at.day} {_short(e.title, 7)}" for e in events]
         ax.set_xticks(xs, labels, rotation=35, ha="right", rotation_mode="anchor", fontsize=8)

@@ -157,3 +157,50 @@ def test_screen_and_canvas_modules_do_not_load_matplotlib() -> None:
             "assert 'matplotlib' not in sys.modules, 'matplotlib loaded'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+# ---- the 总览 dashboard's four charts ---------------------------------------------------------------
+
+def test_dashboard_shows_the_main_four_charts_after_its_figures(qtbot, ctx_any_db) -> None:  # type: ignore[no-untyped-def]
+    from sqdesk.charts.registry import DASHBOARD_CHARTS
+    from sqdesk.core.demo import build_demo
+    from sqdesk.ui.views.dashboard import DashboardView
+    from sqdesk.ui.widgets import chart_canvas
+
+    ctx = ctx_any_db
+    assert chart_canvas.DASHBOARD_CHARTS == DASHBOARD_CHARTS
+    build_demo(ctx.ws, members=120)
+    view = DashboardView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 900)
+    view.show()
+    charts = view.charts
+    assert all(c.mpl_canvas is None for c in charts.canvases.values())   # nothing before the figures
+    loaded: set[str] = set()
+    charts.chart_loaded.connect(loaded.add)
+    qtbot.waitUntil(lambda: view.overview is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: loaded == set(DASHBOARD_CHARTS) and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    today = dt.date.today()
+    with ctx.ws.read() as s:
+        for name in DASHBOARD_CHARTS:
+            assert charts.data[name] == chart_canvas.dashboard_data(s, name, today), name
+    series = charts.data["weekly_active"]
+    assert len(series.points) == chart_canvas.DASHBOARD_WEEKS and any(p.active for p in series.points)
+    assert charts.data["levels"].total > 0
+    for name, canvas in charts.canvases.items():
+        assert canvas.mpl_canvas is not None and canvas.figure.axes, name
+    # A click on a bar asks for the 分析 screen with that chart.
+    from sqdesk.charts.base import drillable_axes
+
+    canvas = charts.canvases["weekly_active"]
+    ax = drillable_axes(canvas.figure)[0]
+    with qtbot.waitSignal(charts.open_chart, timeout=2000) as sig:
+        canvas.click_data(ax, len(series.points) - 1, 0.5)
+    assert sig.args == ["weekly_active"]
+    # New data: the charts refresh by themselves.
+    loaded.clear()
+    with ctx.ws.write() as s:
+        s.execute(insert(Activity), [{"member_id": 1, "kind": "发言", "occurred_at": dt.datetime.combine(today, dt.time(8)),
+                                      "value": 3.0}])
+    ctx.notify("activity")
+    qtbot.waitUntil(lambda: loaded == set(DASHBOARD_CHARTS), timeout=TIMEOUT)

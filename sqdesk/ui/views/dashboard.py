@@ -1,6 +1,7 @@
 """总览: this week at a glance. Figures come from :mod:`sqdesk.core.overview`, loaded on the
-worker thread whenever data it shows changes. Charts are the analytics issue's: their
-place is kept, labelled, below the figures."""
+worker thread whenever data it shows changes. Below them, the main four charts
+(:class:`sqdesk.ui.widgets.chart_canvas.DashboardCharts`), computed after the figures
+are shown and refreshed when members, groups, activity or events change."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from sqdesk.ui.context import AppContext
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.tasks import TaskHandle
+from sqdesk.ui.widgets.chart_canvas import DashboardCharts
 from sqdesk.ui.widgets.icons import icon
 
 SHOWN_KINDS = frozenset(
@@ -125,19 +127,18 @@ class DashboardView(QWidget):
         charts_title = QLabel(self.tr("图表"), charts)
         charts_title.setObjectName("sectionTitle")
         charts_note = QLabel(
-            self.tr(
-                "活跃趋势、入群与退群、活跃等级分布等图表由「分析」模块绘制，"
-                "该模块接入后会显示在这里。上面的数字已经是工作区里的实时统计。"
-            ),
+            self.tr("点击图表，到「分析」里查看每根柱子背后的成员；更多图表也在「分析」。"),
             charts,
         )
         charts_note.setObjectName("chartsNote")
         charts_note.setWordWrap(True)
+        # The main four charts; computed (and matplotlib loaded) only after the figures above.
+        self.charts = DashboardCharts(ctx, charts)
         charts_layout = QVBoxLayout(charts)
         charts_layout.setContentsMargins(16, 12, 16, 12)
         charts_layout.addWidget(charts_title)
         charts_layout.addWidget(charts_note)
-        charts_layout.addStretch()
+        charts_layout.addWidget(self.charts)
         self.charts_area = charts
 
         top = QHBoxLayout()
@@ -236,6 +237,8 @@ class DashboardView(QWidget):
             n(ov.rule_todos), self.tr("群规检查引擎接入后在此计数")
         )
         self._fill_events(ov)
+        if not self.charts.data:
+            self.charts.schedule()
         if self._dirty:
             self._dirty = False
             self.reload()

@@ -150,3 +150,123 @@ class ChartCanvas(QWidget):
         else:
             canvas.unsetCursor()
             canvas.setToolTip("")
+
+
+# ---- the 总览 dashboard's charts ------------------------------------------------------------------
+
+# The main four (sqdesk.charts.registry.DASHBOARD_CHARTS; repeated here so that importing
+# this module stays free of matplotlib — a test checks they agree).
+DASHBOARD_CHARTS: tuple[str, ...] = ("weekly_active", "growth", "retention", "levels")
+DASHBOARD_WEEKS = 12
+DASHBOARD_MONTHS = 6
+DASHBOARD_KINDS = frozenset({"members", "groups", "activity", "events", "workspace"})
+
+
+def dashboard_data(session: Any, name: str, today: Any) -> Any:
+    """The analytics data of one dashboard chart (worker thread; no matplotlib): the last
+    12 weeks of activity and growth, six monthly cohorts, today's levels."""
+    import datetime as dt
+
+    from sqdesk.analytics import community as c
+
+    monday = today - dt.timedelta(days=today.weekday())
+    weeks = c.Scope(monday - dt.timedelta(weeks=DASHBOARD_WEEKS - 1), today)
+    if name == "weekly_active":
+        return c.active_series(session, weeks, "week")
+    if name == "growth":
+        return c.growth(session, weeks, "week")
+    if name == "retention":
+        m = today.year * 12 + today.month - 1 - (DASHBOARD_MONTHS - 1)
+        return c.retention(session, c.Scope(dt.date(m // 12, m % 12 + 1, 1), today), DASHBOARD_MONTHS)
+    if name == "levels":
+        return c.level_distribution(session, c.Scope(today, today))
+    raise KeyError(name)
+
+
+def dashboard_figure(name: str, data: Any) -> Figure:
+    from sqdesk.charts import figures
+
+    titles = {
+        "weekly_active": f"近 {DASHBOARD_WEEKS} 周活跃成员与活跃率",
+        "growth": f"近 {DASHBOARD_WEEKS} 周入群与退群",
+        "retention": f"近 {DASHBOARD_MONTHS} 个月入群成员的留存",
+        "levels": None,
+    }
+    draw: Callable[..., Figure] = getattr(figures, name)
+    return draw(data, title=titles[name])
+
+
+class DashboardCharts(QWidget):
+    """The main four charts in a 2 × 2 grid, for the 总览 dashboard.
+
+    Nothing is computed (and matplotlib is not imported) until :meth:`schedule` is called —
+    the dashboard calls it once its figures are shown, so the window and the numbers come
+    first. Each chart is computed by its own task on ``ctx.tasks`` and drawn when it
+    arrives; ``ctx.changed`` (members, groups, activity, events) schedules a refresh.
+    Clicking a bar emits ``open_chart(name)`` (the 分析 screen has the drill-down).
+    """
+
+    open_chart = Signal(str)
+    chart_loaded = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None, *, delay_ms: int = 1000) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QGridLayout
+
+        super().__init__(parent)
+        self.setObjectName("dashboardCharts")
+        self.ctx = ctx
+        self.delay_ms = delay_ms
+        self.data: dict[str, Any] = {}
+        self._gen = 0
+        self.canvases: dict[str, ChartCanvas] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(12)
+        for i, name in enumerate(DASHBOARD_CHARTS):
+            canvas = ChartCanvas(None, self)
+            canvas.setObjectName(f"dashboardChart_{name}")
+            canvas.setMinimumHeight(280)
+            canvas.show_message(self.tr("图表稍后显示…"))
+            canvas.drilled.connect(lambda key, n=name: self.open_chart.emit(n))
+            self.canvases[name] = canvas
+            grid.addWidget(canvas, i // 2, i % 2)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.reload)
+        ctx.changed.connect(self._on_changed)
+
+    def schedule(self, delay_ms: int | None = None) -> None:
+        """(Re)load the charts after ``delay_ms`` (default: the widget's delay)."""
+        self._timer.start(self.delay_ms if delay_ms is None else delay_ms)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & DASHBOARD_KINDS and self.data:
+            self.schedule()
+
+    def reload(self) -> None:
+        import datetime as dt
+
+        if not self.ctx.has_workspace:
+            return
+        self._gen += 1
+        gen = self._gen
+        today = dt.date.today()
+        for name in DASHBOARD_CHARTS:
+            def work(h: Any, name: str = name) -> Any:
+                with h.ws.read() as s:
+                    return dashboard_data(s, name, today)
+
+            def done(data: Any, name: str = name) -> None:
+                if gen != self._gen:
+                    return
+                self.data[name] = data
+                self.canvases[name].set_figure(dashboard_figure(name, data))
+                self.chart_loaded.emit(name)
+
+            def failed(exc: BaseException, name: str = name) -> None:
+                if gen == self._gen:
+                    self.canvases[name].show_message(self.tr("图表计算失败：{error}").format(error=exc))
+
+            self.ctx.tasks.submit(work, on_done=done, on_error=failed, owner=self,
+                                  label=self.tr("正在绘制总览图表…"))
