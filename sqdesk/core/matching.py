@@ -18,10 +18,15 @@ Score (every component in [0, 1], every constant below)::
     category  = CATEGORY_FIT[need category][offer category]       (table below)
     context   = CITY_WEIGHT * same_city + GROUP_WEIGHT * (1 - 0.5 ** shared_groups)
                 + RECENCY_WEIGHT * recency + ENGAGEMENT_WEIGHT * engagement
-    score     = content * category * (1 - CONTEXT_SHARE + CONTEXT_SHARE * context)
+    locality  = LOCAL_MISMATCH when the need is local (names a city, or says 本地/线下/
+                上门… — then its member's city) and the offer is from elsewhere (neither
+                its member's city nor a city its text names) without saying 远程/线上/全国;
+                else 1
+    score     = content * category * locality * (1 - CONTEXT_SHARE + CONTEXT_SHARE * context)
 
 Content is necessary (a same-city, active member with nothing relevant is not a
-match) and the category scales it (招聘 offer vs. a need for a 设计 course);
+match) and the category scales it (招聘 offer vs. a need for a 设计 course; within
+招聘/求职 the wording decides the side, see :func:`job_side`);
 context — same city, shared groups, recency of both posts (half-life
 ``RECENCY_HALF_LIFE_DAYS``) and the offerer's engagement score (0–100 from
 :func:`sqdesk.analytics.metrics.compute_member_metrics`, divided by 100) — moves a
@@ -42,6 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,12 +99,37 @@ CATEGORY_FIT: dict[str, dict[str, float]] = {
     "产品": dict(zip(SD_CATEGORIES, (0.6, 0.4, 1.0, 0.6, 0.5, 0.1, 0.1, 0.1, 0.3), strict=True)),
     "服务": dict(zip(SD_CATEGORIES, (0.5, 0.9, 0.5, 1.0, 0.5, 0.1, 0.4, 0.1, 0.3), strict=True)),
     "合作": dict(zip(SD_CATEGORIES, (0.8, 0.5, 0.5, 0.5, 1.0, 0.2, 0.2, 0.6, 0.4), strict=True)),
-    "招聘": dict(zip(SD_CATEGORIES, (0.5, 0.6, 0.1, 0.3, 0.3, 0.6, 1.0, 0.1, 0.3), strict=True)),
+    "招聘": dict(zip(SD_CATEGORIES, (0.5, 0.6, 0.1, 0.3, 0.3, 0.3, 1.0, 0.1, 0.3), strict=True)),
     "求职": dict(zip(SD_CATEGORIES, (0.5, 0.2, 0.1, 0.3, 0.3, 1.0, 0.3, 0.1, 0.3), strict=True)),
     "投资": dict(zip(SD_CATEGORIES, (0.8, 0.5, 0.2, 0.7, 0.6, 0.1, 0.1, 1.0, 0.3), strict=True)),
     "其他": dict(zip(SD_CATEGORIES, (0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1.0), strict=True)),
 }
 UNKNOWN_CATEGORY_FIT = 0.3
+
+# 招聘 and 求职 posts are filed either way round ("有没有朋友在招产品经理？" under 招聘 is
+# someone looking for a job), so within these two categories the wording decides the
+# side: a seeker is 求职, a hirer 招聘, whatever the category says. Seeking is tested
+# first ("有没有…在招" asks, it does not hire).
+SEEKING = re.compile(
+    r"有没有.{0,8}在招|谁在招|哪里在招|看.{0,3}机会|求内推|找工作|求职|找.{0,10}(工作|岗位)|想换工作|应届生|刚离职"
+)
+HIRING = re.compile(
+    r"诚聘|急招|招聘|在招|招人|内推[:：]|(我们|团队|公司|部门).{0,6}招|"
+    r"招.{0,8}(工程师|经理|实习生|设计师|运营|销售|主管|助理|专员)"
+)
+JOB_CATEGORIES = ("招聘", "求职")
+
+# A need that names a city (or says 本地/线下/上门…) wants someone there: an offer from
+# elsewhere that does not say it works remotely is worth LOCAL_MISMATCH of its score.
+LOCAL_MISMATCH = 0.5
+LOCAL_CUES = ("线下", "本地", "面谈", "上门", "附近", "同城", "周边")
+REMOTE_CUES = ("远程", "线上", "全国", "异地", "寄样", "可寄", "包邮")
+CITY_NAMES = (
+    "北京", "上海", "广州", "深圳", "杭州", "成都", "重庆", "南京", "苏州", "武汉", "西安", "天津", "长沙",
+    "郑州", "青岛", "厦门", "宁波", "合肥", "福州", "济南", "昆明", "大连", "沈阳", "哈尔滨", "长春", "东莞",
+    "佛山", "无锡", "珠海", "南昌", "贵阳", "南宁", "太原", "石家庄", "兰州", "海口", "三亚", "温州", "绍兴",
+    "嘉兴", "常州", "徐州", "香港", "澳门", "台北",
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +143,7 @@ class ScoreParts:
     engagement: float
     groups: float
     city: float
+    locality: float  # 1, or LOCAL_MISMATCH for a local need and an offer from elsewhere
 
 
 @dataclass(frozen=True)
@@ -147,6 +179,22 @@ class _Item:
     created_on: dt.date
     member_name: str
     member_city: str
+
+
+def job_side(category: str, text: str) -> str:
+    """The category a post is matched as: 招聘/求职 by its wording when it is filed
+    under either, otherwise as filed."""
+    if category in JOB_CATEGORIES:
+        if SEEKING.search(text):
+            return "求职"
+        if HIRING.search(text):
+            return "招聘"
+    return category
+
+
+def _city_pattern(extra: Iterable[str]) -> re.Pattern[str]:
+    names = {c for c in (*CITY_NAMES, *extra) if len(c) >= 2}
+    return re.compile("|".join(re.escape(c) for c in sorted(names, key=lambda c: (-len(c), c))))
 
 
 def category_fit(need_category: str, offer_category: str) -> float:
@@ -261,7 +309,8 @@ def suggest_matches(
     # Postings split by the offer's category, so the category fit is applied inside
     # the dot products: the candidates are the best by fit × text similarity.
     cat_index = {c: i for i, c in enumerate(SD_CATEGORIES)}
-    item_cat = [cat_index.get(it.category, len(SD_CATEGORIES)) for it in items]
+    matched_as = [job_side(it.category, it.norm_text) for it in items]
+    item_cat = [cat_index.get(c, len(SD_CATEGORIES)) for c in matched_as]
     index.index(offers, item_cat)
 
     # Keywords weigh by rarity too: a shared "AI" says less than a shared "联合办活动".
@@ -288,9 +337,13 @@ def suggest_matches(
     item_city = [people[it.member_id][1] for it in items]
     item_groups = [groups_of.get(it.member_id, empty) for it in items]
     item_eng = [engagement.get(it.member_id, 0.0) for it in items]
+    city_re = _city_pattern(c for c in item_city if c)
+    mentioned = [frozenset(city_re.findall(it.norm_text)) for it in items]
+    remote = [any(cue in it.norm_text for cue in REMOTE_CUES) for it in items]
+    offer_places = [mentioned[i] | {item_city[i]} if item_city[i] else mentioned[i] for i in range(len(items))]
 
     def fits_of(i: int) -> list[float]:
-        row = CATEGORY_FIT.get(items[i].category, {})
+        row = CATEGORY_FIT.get(matched_as[i], {})
         return [row.get(c, UNKNOWN_CATEGORY_FIT) for c in SD_CATEGORIES] + [UNKNOWN_CATEGORY_FIT]
 
     top = index.top_similar(needs, CANDIDATES_PER_NEED, fits_of, vectorize=VECTORIZE)
@@ -302,10 +355,12 @@ def suggest_matches(
         need_groups = groups_of.get(need_member, empty)
         fits = fits_of(n)
         need_kw_total = kw_total[n]
+        need_places = mentioned[n] or (
+            frozenset({need_city}) if need_city and any(cue in need.norm_text for cue in LOCAL_CUES) else frozenset())
         sims = top[n]
         # Best first; a stable sort keeps equal ones in offer (= id) order.
         candidates = sorted(sims, key=sims.__getitem__, reverse=True)
-        scored: list[tuple[float, int, int, float, float, list[int], list[int]]] = []
+        scored: list[tuple[float, int, int, float, float, float, list[int], list[int]]] = []
         kept: list[float] = []  # heap of the best per_need scores so far
         for o in candidates:
             offer = items[o]
@@ -322,23 +377,25 @@ def suggest_matches(
             kw = (sum(kw_idf[need.norm_keywords[i]] for i in n_hits)
                   + sum(kw_idf[offer.norm_keywords[i]] for i in o_hits)) / total if total else 0.0
             content = min(1.0, text_part + KEYWORD_WEIGHT * kw)
-            if content * cat < min_score:  # context can only lower it
+            local = 1.0 if not need_places or remote[o] or need_places & offer_places[o] or not offer_places[o] \
+                else LOCAL_MISMATCH
+            if content * cat * local < min_score:  # context can only lower it
                 continue
             city = 1.0 if need_city and need_city == item_city[o] else 0.0
             grp = 1.0 - 0.5 ** len(need_groups & item_groups[o]) if need_groups else 0.0
             rec = (recency[n] + recency[o]) / 2.0
             eng = item_eng[o]
             context = CITY_WEIGHT * city + GROUP_WEIGHT * grp + RECENCY_WEIGHT * rec + ENGAGEMENT_WEIGHT * eng
-            score = round(content * cat * (keep_factor + CONTEXT_SHARE * context), 6)
+            score = round(content * cat * local * (keep_factor + CONTEXT_SHARE * context), 6)
             if score < min_score:
                 continue
-            scored.append((score, offer.id, o, text, kw, n_hits, o_hits))
+            scored.append((score, offer.id, o, text, kw, local, n_hits, o_hits))
             if len(kept) < per_need:
                 heapq.heappush(kept, score)
             elif score > kept[0]:
                 heapq.heapreplace(kept, score)
         scored.sort(key=lambda s: (-s[0], s[1]))
-        for score, _oid, o, text, kw, n_hits, o_hits in scored[:per_need]:
+        for score, _oid, o, text, kw, local, n_hits, o_hits in scored[:per_need]:
             offer = items[o]
             offer_groups = groups_of.get(offer.member_id, empty)
             parts = ScoreParts(
@@ -346,7 +403,7 @@ def suggest_matches(
                 recency=round((recency[n] + recency[o]) / 2.0, 6),
                 engagement=round(engagement.get(offer.member_id, 0.0), 6),
                 groups=round(1.0 - 0.5 ** len(need_groups & offer_groups), 6),
-                city=1.0 if need_city and need_city == people[offer.member_id][1] else 0.0,
+                city=1.0 if need_city and need_city == item_city[o] else 0.0, locality=local,
             )
             out.append(_suggestion(need, offer, score, parts, n_hits, o_hits, people, need_groups,
                                    offer_groups, group_names, index, n, o))

@@ -46,6 +46,16 @@ class World:
     good: dict[str, set[str]]     # need key → offer keys a good operator would introduce
 
 
+# (need, offer) pairs that share surface words but are wrong: each must rank below the
+# need's first known partner. 招聘 vs. a need to learn 设计; another job seeker with the
+# same profile; another company hiring the same role; a 场地 or a 装修 team in another
+# city when a local one offers the same; …
+DISTRACTORS = (
+    ("n03", "o04"), ("n03", "o43"), ("n07", "o12"), ("n07", "o13"), ("n02", "o04"), ("n09", "o18"),
+    ("n06", "o44"), ("n14", "o23"), ("n04", "o09"), ("n26", "o45"),
+)
+
+
 def build_world(ws: Any) -> World:
     """The labelled community in a fresh workspace: members with cities and groups,
     a month of 发言 per member (engagement), and every offer/need."""
@@ -120,7 +130,7 @@ def test_quality_on_labelled_set(ws) -> None:
     assert p5 >= 0.8, (p5, report)
     assert not missing, (missing, report)
     # Distractors that share surface words stay below the real partner.
-    for need, wrong in (("n03", "o04"), ("n07", "o12"), ("n07", "o13"), ("n02", "o04"), ("n09", "o18")):
+    for need, wrong in DISTRACTORS:
         order = ranking[need]
         first_good = min(order.index(o) for o in world.good[need])
         assert wrong not in order[: first_good + 1], (need, order)
@@ -305,3 +315,17 @@ def test_normalize_is_idempotent_and_features_are_positive(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
     assert all(v > 0 for v in features(once).values())
+
+
+def test_job_side_follows_the_wording() -> None:
+    cases = {
+        ("招聘", "有没有朋友在招产品经理？帮朋友问一下"): "求职",
+        ("招聘", "我们在招前端工程师，React方向，杭州，求推荐"): "招聘",
+        ("求职", "内推：北京一家SaaS公司招B端产品经理"): "招聘",
+        ("求职", "前端开发5年，最近在看杭州的机会，求内推"): "求职",
+        ("求职", "可以接数据分析类兼职，晚上和周末有时间"): "求职",
+        ("招聘", "团队招新媒体运营，会剪视频优先"): "招聘",
+        ("技能", "我们在招人，顺便提供设计服务"): "技能",  # other categories stay as filed
+    }
+    for (category, text), side in cases.items():
+        assert matching.job_side(category, normalize(text)) == side, text
