@@ -6,13 +6,12 @@ member takes it at once and has "qualified" today. Lower: the held level stays
 until the member has gone ``review_days`` without qualifying for it, so one quiet
 fortnight does not flicker 核心 → 一般 → 核心.
 
-State: "the last day the member qualified for the held level". Until the schema
-has a column for it (``members.level_since``), :func:`update_levels` keeps it in the
-audit trail, writing an entry only when something changes: ``level`` (the held level
-changed; a member's first level is counted in one ``level_init`` summary entry per
-run instead), ``level_hold`` (a downgrade is being held back; ``after.since`` is the
-start of the review period) and ``level_keep`` (the member qualified again, the
-hold is over). So the audit log records each level decision, with no entry per run.
+State: ``members.level_held_since`` is set while a downgrade is being held back (the
+first day the member fell short of the held level) and cleared when the level changes
+or the member qualifies again, so a run writes only what changed. Each decision is
+also kept in the audit trail: ``level`` (the held level changed; a member's first
+level is counted in one ``level_init`` summary entry per run instead), ``level_hold``
+(a downgrade is being held back) and ``level_keep`` (the member qualified again).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from sqdesk.analytics._sql import chunks
@@ -84,18 +83,12 @@ class LevelUpdate:
 
 def pending_holds(session: Session, member_ids: Sequence[int] | None = None) -> dict[int, dt.date]:
     """Members whose downgrade is being held back → first day of their review period."""
-    latest = (
-        select(func.max(AuditEntry.id))
-        .where(AuditEntry.entity == "member", AuditEntry.action.in_(LEVEL_ACTIONS))
-        .group_by(AuditEntry.entity_id)
-    )
-    stmt = select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.after).where(AuditEntry.id.in_(latest))
-    out: dict[int, dt.date] = {}
+    stmt = select(Member.id, Member.level_held_since).where(Member.level_held_since.is_not(None))
     wanted = set(member_ids) if member_ids is not None else None
-    for mid, action, after in session.execute(stmt):
-        if action == "level_hold" and mid is not None and (wanted is None or mid in wanted):
-            out[int(mid)] = dt.date.fromisoformat((after or {})["since"])
-    return out
+    return {
+        int(mid): since for mid, since in session.execute(stmt)
+        if since is not None and (wanted is None or mid in wanted)
+    }
 
 
 def update_levels(
@@ -153,7 +146,14 @@ def update_levels(
             session.execute(
                 update(members_t)
                 .where(members_t.c.id.in_(list(part)))
-                .values(level=level, version=members_t.c.version + 1)
+                .values(level=level, level_held_since=None, version=members_t.c.version + 1)
+            )
+    # the hold is bookkeeping of the analytics, not an edit: no version bump, so an
+    # operator's open member page does not turn stale because levels were reviewed
+    for held_since, members in ((as_of, result.held), (None, result.released)):
+        for part in chunks(members):
+            session.execute(
+                update(members_t).where(members_t.c.id.in_(list(part))).values(level_held_since=held_since)
             )
     if first_levels:
         audit_rows.append({

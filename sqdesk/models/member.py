@@ -77,6 +77,8 @@ class Member(Versioned, Base):
     name_initials: Mapped[str] = mapped_column(String(100), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     level: Mapped[str] = mapped_column(String(10), default="")
+    # set while a downgrade of ``level`` is held back for review (sqdesk.analytics.levels)
+    level_held_since: Mapped[dt.date | None] = mapped_column(Date)
     batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
     )

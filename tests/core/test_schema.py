@@ -108,3 +108,34 @@ def test_old_workspace_is_backed_up_then_upgraded(tmp_path: Path) -> None:
         assert (row[0], row[1], bool(row[2])) == (7, 3, True)
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_level_holds_move_from_the_audit_trail_to_the_member_row(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from sqdesk.db.engine import make_engine, sqlite_url
+    from sqdesk.db.migrate import _run, ensure_schema
+
+    url = sqlite_url(tmp_path / "holds.sqdesk") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    engine = make_engine(url)
+    _run(engine, "upgrade", "0002")
+    with engine.begin() as conn:
+        for mid, name in ((1, "甲"), (2, "乙")):
+            conn.execute(text("INSERT INTO members (id, display_name, real_name, gender, city, industry,"
+                              " company, title, intro, source, role, tier, status, consent, notes, custom,"
+                              " name_pinyin, name_initials, search_text, level, created_at, version) VALUES"
+                              f" ({mid}, '{name}', '', '未知', '', '', '', '', '', '', '成员', '', '在群', false,"
+                              " '', '{}', '', '', '', '核心', '2025-01-01 00:00:00', 1)"))
+        for i, (mid, action, since) in enumerate(
+            [(1, "level_hold", "2025-03-01"), (2, "level_hold", "2025-03-02"), (2, "level_keep", "2025-03-09")]
+        ):
+            conn.execute(text(
+                "INSERT INTO audit_entries (id, at, operator, action, entity, entity_id, after, note) VALUES"
+                f" ({i + 1}, '2025-03-0{i + 1} 00:00:00', '', '{action}', 'member', {mid},"
+                f" '{{\"level\": \"核心\", \"since\": \"{since}\"}}', '')"))
+    ensure_schema(engine)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, level_held_since FROM members ORDER BY id")).all())
+    engine.dispose()
+    assert {k: str(v) if v else None for k, v in rows.items()} == {1: "2025-03-01", 2: None}
