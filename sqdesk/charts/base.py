@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import matplotlib
 import numpy as np
@@ -81,7 +81,7 @@ def drillable_axes(fig: Figure) -> list[Axes]:
 @contextmanager
 def chart_context() -> Iterator[None]:
     """Build or draw a figure with the chart rcParams (CJK font, no unicode minus)."""
-    with matplotlib.rc_context(chart_rc()):
+    with matplotlib.rc_context(cast(Any, chart_rc())):
         if cjk_font() is not None:
             yield
             return
@@ -91,7 +91,8 @@ def chart_context() -> Iterator[None]:
             yield
 
 
-def new_figure(size: tuple[float, float] = DEFAULT_SIZE, *, layout: str = "constrained") -> Figure:
+def new_figure(size: tuple[float, float] = DEFAULT_SIZE, *,
+               layout: Literal["constrained", "compressed", "tight"] = "constrained") -> Figure:
     """A Figure (no pyplot) with an Agg canvas attached; call inside :func:`chart_context`."""
     fig = Figure(figsize=size, layout=layout)
     FigureCanvasAgg(fig)
@@ -128,7 +129,7 @@ def bars(
                           np.stack([hi, b + h], -1), np.stack([hi, b], -1)], axis=1)
     coll = PolyCollection(list(verts), facecolors=color, edgecolors="none", alpha=alpha, label=label)
     if np.ndim(base) == 0:   # like ax.bar: the axis starts at the bars' base, no margin below
-        (coll.sticky_edges.x if horizontal else coll.sticky_edges.y).append(float(base))
+        (coll.sticky_edges.x if horizontal else coll.sticky_edges.y).append(float(cast(float, base)))
     ax.add_collection(coll, autolim=True)
     ax.autoscale_view()
     return coll

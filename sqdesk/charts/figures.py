@@ -492,7 +492,7 @@ def attendance(data: AttendanceSummary, *, title: str | None = None, limit: int 
         top = max(e.registered for e in events)
         for x, e in zip(xs, events, strict=True):
             if e.attendance_rate is not None and e.attended + e.no_show:
-                ax.text(x, e.registered + top * 0.015, f"{e.attendance_rate:.0%}", ha="center",
+                ax.text(float(x), e.registered + top * 0.015, f"{e.attendance_rate:.0%}", ha="center",
                         va="bottom", fontsize=7.5, in_layout=False)
         ax.set_ylim(0, top * 1.25)
         labels = [f"{e.starts_at.month}/{e.starts_at.day} {_short(e.title, 7)}" for e in events]

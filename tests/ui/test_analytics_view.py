@@ -204,3 +204,27 @@ def test_dashboard_shows_the_main_four_charts_after_its_figures(qtbot, ctx_any_d
                                       "value": 3.0}])
     ctx.notify("activity")
     qtbot.waitUntil(lambda: loaded == set(DASHBOARD_CHARTS), timeout=TIMEOUT)
+
+
+def test_a_click_on_a_dashboard_chart_opens_it_in_the_analytics_screen(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    from sqdesk.core.demo import build_demo
+    from sqdesk.ui.main_window import MainWindow
+
+    build_demo(ctx.ws, members=60)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1280, 900)
+    win.show()
+    qtbot.waitUntil(lambda: win.view_widget("dashboard") is not None, timeout=TIMEOUT)
+    dash = win.view_widget("dashboard")
+    qtbot.waitUntil(lambda: len(dash.charts.data) == 4 and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    from sqdesk.charts.base import drillable_axes
+
+    canvas = dash.charts.canvases["growth"]
+    canvas.click_data(drillable_axes(canvas.figure)[0], 0, 0.5)
+    assert win.current_view_key == "analytics"
+    view = win.view_widget("analytics")
+    assert view is not None and view.current_name == "growth"
+    assert view.chart_list.currentItem().data(Qt.ItemDataRole.UserRole) == "growth"
+    qtbot.waitUntil(lambda: ctx.tasks.is_idle() and view.current_data is not None, timeout=TIMEOUT)
+    assert isinstance(view.current_data, c.Growth)

@@ -134,6 +134,7 @@ class DashboardView(QWidget):
         charts_note.setWordWrap(True)
         # The main four charts; computed (and matplotlib loaded) only after the figures above.
         self.charts = DashboardCharts(ctx, charts)
+        self.charts.open_chart.connect(self.open_chart)
         charts_layout = QVBoxLayout(charts)
         charts_layout.setContentsMargins(16, 12, 16, 12)
         charts_layout.addWidget(charts_title)
@@ -171,6 +172,14 @@ class DashboardView(QWidget):
 
     def toolbar_actions(self) -> list[QAction]:
         return [self.refresh_action]
+
+    def open_chart(self, name: str) -> None:
+        """The 分析 screen with chart ``name`` (a click on a dashboard chart)."""
+        show = getattr(self.window(), "show_view", None)
+        view = show("analytics") if show is not None else None
+        select = getattr(view, "select_chart", None)
+        if select is not None:
+            select(name)
 
     # loading -----------------------------------------------------------------------
     def _on_changed(self, kinds: frozenset[str]) -> None:

@@ -37,10 +37,10 @@ def _qt_canvas_class() -> type:
 
         from sqdesk.charts.base import chart_context
 
-        class _Canvas(FigureCanvasQTAgg):  # type: ignore[misc]
+        class _Canvas(FigureCanvasQTAgg):
             def draw(self) -> None:
                 with chart_context():
-                    super().draw()
+                    super().draw()  # type: ignore[no-untyped-call]
 
         _canvas_class = _Canvas
     return _canvas_class
