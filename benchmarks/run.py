@@ -29,7 +29,38 @@ if __package__ in (None, ""):
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-SUITES = ("import", "search", "demo")
+# suites whose module has run(work, quick=...) -> list of figure dicts
+MODULE_SUITES = {"import": "bench_import", "search": "bench_search", "demo": "bench_demo",
+                 "startup": "bench_startup", "roster": "bench_roster", "charts": "bench_charts"}
+# suites that are scripts printing their own figures: (args for a full run, args for --quick)
+SCRIPT_SUITES: dict[str, tuple[str, list[str], list[str] | None]] = {
+    "activity_log": ("bench_activity_log.py", [], ["--members", "2000", "--rows", "40000"]),
+    "analytics": ("bench_analytics.py", [], ["--members", "2000", "--rows", "40000", "--repeat", "1"]),
+    "rules": ("bench_rules.py", [], ["--members", "2000"]),
+    "matching": ("bench_matching.py", [], ["--needs", "500", "--offers", "500"]),
+    "brief": ("bench_brief.py", [], None),  # needs the 100k demo workspace: full runs only
+}
+SUITES = (*MODULE_SUITES, *SCRIPT_SUITES)
+
+
+def _script(name: str, quick: bool) -> list[dict[str, Any]]:
+    script, full_args, quick_args = SCRIPT_SUITES[name]
+    args = quick_args if quick else full_args
+    if args is None:
+        print(f"  {script}: full runs only; skipped with --quick", flush=True)
+        return []
+    cmd = [sys.executable, str(HERE / script), *args]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=HERE.parent, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t0
+    print(done.stdout[-4000:], end="", flush=True)
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+    return [{
+        "name": f"{script} {' '.join(args)}".strip(), "value": round(took, 3), "unit": "s",
+        "baseline": None, "baseline_value": None, "ratio": None, "target_ratio": None,
+        "ok": done.returncode == 0, "output": done.stdout[-4000:],
+    }]
 
 
 def _demo(work: Path, quick: bool) -> list[dict[str, Any]]:
@@ -110,18 +141,21 @@ def main(argv: list[str] | None = None) -> int:
     work = OUT / ("work-quick" if args.quick else "work")
     work.mkdir(parents=True, exist_ok=True)
 
-    from benchmarks import bench_import, bench_search
-
     figures: list[dict[str, Any]] = []
     started = time.perf_counter()
-    if "import" in wanted:
-        figures += bench_import.run(work, quick=args.quick, runs=args.runs)
-    if "search" in wanted:
-        print("member search:", flush=True)
-        figures += bench_search.run(work, quick=args.quick)
-    if "demo" in wanted:
-        print("sqdesk demo:", flush=True)
-        figures += _demo(work, args.quick)
+    for name in wanted:
+        print(f"{name}:", flush=True)
+        if name == "demo":
+            figures += _demo(work, args.quick)
+        elif name == "import":
+            from benchmarks import bench_import
+
+            figures += bench_import.run(work, quick=args.quick, runs=args.runs)
+        elif name in MODULE_SUITES:
+            module = importlib.import_module(f"benchmarks.{MODULE_SUITES[name]}")
+            figures += module.run(work, quick=args.quick)
+        else:
+            figures += _script(name, args.quick)
     print_table(figures)
     result = {
         "when": dt.datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
