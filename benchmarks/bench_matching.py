@@ -1,7 +1,8 @@
 """供求撮合 benchmark: ``suggest_matches`` over 10,000 open needs × 10,000 open offers.
 
 The workspace (built once into ``benchmarks/out/work/matching_<N>.sqdesk`` and reused)
-is a synthetic community: 20,000 members in 10 cities and 12 groups (1–3 each), a
+is a synthetic community with 10,000 open, unexpired needs and as many offers (plus a
+tenth more of each, closed or expired, which the matcher must skip): 20,000 members in 10 cities and 12 groups (1–3 each), a
 month of 发言 for 40% of them (so the engagement score has something to read), and
 posts written from templates with the labelled set's vocabulary — per category a
 pool of topics (小程序开发, 小红书投放, 天使轮, 代理记账…), several ways of saying an
@@ -192,13 +193,19 @@ def build(path: Path | None, url: str | None, needs: int, offers: int, members: 
                 s.execute(insert(Activity), acts[start : start + 20_000])
             items = []
             for kind, count in (("需求", needs), ("供给", offers)):
-                for _ in range(count):
+                for i in range(count + count // 10):
                     cat, text, kw = _post(rng, kind)
                     created = TODAY - dt.timedelta(days=rng.randint(0, 120))
+                    # ``count`` open, unexpired posts; a tenth more that the matcher must skip:
+                    # half closed, half expired.
+                    expires = created + dt.timedelta(days=rng.choice((150, 180, 365))) if rng.random() < 0.5 else None
+                    status = "open"
+                    if i >= count:
+                        status = "closed" if i % 2 else "open"
+                        expires = TODAY - dt.timedelta(days=1) if status == "open" else expires
+                        created = min(created, TODAY - dt.timedelta(days=30))
                     items.append({"member_id": rng.choice(mids), "kind": kind, "category": cat, "text": text,
-                                  "keywords": kw, "created_on": created,
-                                  "expires_on": created + dt.timedelta(days=rng.choice((60, 90, 180, 365))) if rng.random() < 0.5 else None,
-                                  "status": "open"})
+                                  "keywords": kw, "created_on": created, "expires_on": expires, "status": status})
             for start in range(0, len(items), 5000):
                 s.execute(insert(SupplyDemand), items[start : start + 5000])
     finally:
@@ -226,6 +233,12 @@ def measure(path: Path | None, url: str | None, profile: bool, vectorize: bool) 
             counts = dict(s.execute(
                 select(SupplyDemand.kind, func.count()).where(SupplyDemand.status == "open").group_by(SupplyDemand.kind)
             ).all())
+            unexpired = dict(s.execute(
+                select(SupplyDemand.kind, func.count()).where(
+                    SupplyDemand.status == "open",
+                    (SupplyDemand.expires_on.is_(None)) | (SupplyDemand.expires_on >= TODAY),
+                ).group_by(SupplyDemand.kind)
+            ).all())
             offerers = list(s.scalars(select(SupplyDemand.member_id).where(SupplyDemand.kind == "供给").distinct()))
             t0 = time.perf_counter()
             compute_member_metrics(s, TODAY, member_ids=offerers)
@@ -245,16 +258,22 @@ def measure(path: Path | None, url: str | None, profile: bool, vectorize: bool) 
         if prof:
             pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         per_need: dict[int, int] = {}
+        firsts = []
         for x in got:
+            if x.need_id not in per_need:
+                firsts.append(x)
             per_need[x.need_id] = per_need.get(x.need_id, 0) + 1
         return {
             "backend": "postgresql" if url else "sqlite",
             "dot_products": "numpy" if vectorize else "pure Python",
             "open_needs": counts.get("需求", 0), "open_offers": counts.get("供给", 0),
+            "unexpired_needs": unexpired.get("需求", 0), "unexpired_offers": unexpired.get("供给", 0),
             "suggest_matches_s": round(total, 2), "suggest_matches_cpu_s": round(cpu, 2), "target_s": TARGET_S,
             "load_average_1min": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
             "engagement_metrics_alone_s": round(metrics_s, 2),
             "suggestions": len(got), "needs_with_suggestions": len(per_need),
+            # Sanity at scale: the first suggestion shares a typed keyword with the need.
+            "top1_shares_keyword": round(sum(1 for x in firsts if x.matched_keywords) / max(1, len(firsts)), 3),
             "rss_before_mb": round(rss_before / 1024, 1),
             "peak_rss_growth_mb": round(max(0, peak_after - max(peak_before, rss_before)) / 1024, 1),
             "peak_rss_mb": round(peak_after / 1024, 1),

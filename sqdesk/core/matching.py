@@ -39,7 +39,10 @@ postings of its own n-grams, never a pass over all offers. The postings are spli
 the offer's category, so the category fit is applied inside the dot products; only
 the best ``CANDIDATES_PER_NEED`` offers by fit × text similarity are scored in full.
 Explicit keywords are part of the TF-IDF document too, so an offer sharing a typed
-keyword always shares a feature.
+keyword always shares a feature. When numpy is importable (it comes with matplotlib)
+the dot products of 128 needs at a time are summed into one array instead of a
+Python loop per posting — the same figures, about twice as fast end to end at
+10,000 × 10,000 (see benchmarks/bench_matching.py).
 """
 
 from __future__ import annotations

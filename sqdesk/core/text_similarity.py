@@ -250,7 +250,7 @@ class TfIdfIndex:
 
     def _top_similar_numpy(
         self, queries: Sequence[int], k: int, group_weights: Callable[[int], Sequence[float]] | None,
-        chunk: int = 256,
+        chunk: int = 128,
     ) -> dict[int, dict[int, float]]:
         import numpy as np
 
