@@ -48,8 +48,9 @@ class ChoiceDialog(QDialog):
         if editable:
             self.combo.setCurrentIndex(-1)
             self.combo.setEditText("")
-            if self.combo.lineEdit() is not None and placeholder:
-                self.combo.lineEdit().setPlaceholderText(placeholder)
+            line = self.combo.lineEdit()
+            if line is not None and placeholder:
+                line.setPlaceholderText(placeholder)
         lay.addWidget(self.combo)
         self.check: QCheckBox | None = None
         if check_text:

@@ -451,9 +451,9 @@ class MappingPage(QWizardPage):
         self.setTitle(self.tr("列对应"))
         self.setSubTitle(self.tr("每一列要导入到哪个字段？已按列名自动识别，可以修改。"))
         lay = QVBoxLayout(self)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        lay.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        lay.addWidget(self.scroll_area, 1)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c62828;")
@@ -472,14 +472,13 @@ class MappingPage(QWizardPage):
         self._key = key
         guess = {i: f for f, i in match_columns(header, self.w.spec.synonyms).items()}
         samples = sheet_page.sample_rows()
-        body = QWidget(self.scroll)
+        body = QWidget(self.scroll_area)
         grid = QGridLayout(body)
         grid.setColumnStretch(1, 0)
         grid.setColumnStretch(2, 1)
         grid.setHorizontalSpacing(16)
         for c, title in enumerate((self.tr("文件中的列"), self.tr("导入为"), self.tr("示例"))):
-            label = QLabel(f"<b>{title}</b>", body)
-            grid.addWidget(label, 0, c)
+            grid.addWidget(QLabel(f"<b>{title}</b>", body), 0, c)
         self.combos = []
         spec = self.w.spec
         for i, cell in enumerate(header):
@@ -496,8 +495,8 @@ class MappingPage(QWizardPage):
             combo.addItem(self.tr("不导入"), IGNORE)
             if spec.custom_fields:
                 combo.addItem(self.tr("作为自定义字段"), CUSTOM + text)
-            for f, label in spec.field_labels.items():
-                combo.addItem(label, f)
+            for f, field_label in spec.field_labels.items():
+                combo.addItem(field_label, f)
             guessed = guess.get(i)
             if guessed is not None:
                 combo.setCurrentIndex(combo.findData(guessed))
@@ -509,7 +508,7 @@ class MappingPage(QWizardPage):
             grid.addWidget(sample, row, 2)
             self.combos.append((i, text, combo))
         grid.setRowStretch(len(self.combos) + 1, 1)
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
         self.completeChanged.emit()
 
     def combo_for(self, header_text: str) -> QComboBox:
@@ -580,7 +579,7 @@ class PreviewPage(QWizardPage):
             self.policy_group.addButton(rb)
             self.policy_buttons[value] = rb
             policy_lay.addWidget(rb)
-            rb.toggled.connect(lambda on, _v=value: on and self._start())
+            rb.toggled.connect(self._policy_toggled)
         policy_lay.addStretch(1)
         self.policy_box.setVisible(bool(wizard.spec.policies))
         lay.addWidget(self.policy_box)
@@ -596,6 +595,10 @@ class PreviewPage(QWizardPage):
         self.tabs.addTab(self.duplicates_table, self.tr("重复"))
         self.tabs.addTab(self.details, self.tr("详情"))
         lay.addWidget(self.tabs, 1)
+
+    def _policy_toggled(self, on: bool) -> None:
+        if on:  # the newly chosen policy (the other button's toggle-off is ignored)
+            self._start()
 
     def policy(self) -> str:
         for value, rb in self.policy_buttons.items():

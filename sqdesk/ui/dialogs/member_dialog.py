@@ -12,7 +12,6 @@ field's Chinese label), so the message appears under that field. A version confl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -327,7 +326,10 @@ class MemberPanel(QWidget):
         return scroll
 
     def _connect_edit(self, widget: QWidget, f: _Field) -> None:
-        clear: Callable[..., None] = lambda *_a: (f.clear_error(), self._update_buttons())  # noqa: E731
+        def clear(*_args: Any) -> None:
+            f.clear_error()
+            self._update_buttons()
+
         if isinstance(widget, QLineEdit):
             widget.textChanged.connect(clear)
         elif isinstance(widget, QPlainTextEdit):

@@ -243,7 +243,8 @@ class RosterView(QWidget):
         return [self.group_combo, self.role_combo, self.level_combo, self.tag_combo, self.status_combo]
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | str | None = None,
+        def action(text: str, slot: Any,
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                    tip: str = "") -> QAction:
             a = QAction(text, self)
             a.triggered.connect(lambda _checked=False: slot())
@@ -475,7 +476,8 @@ class RosterView(QWidget):
             return roster.member_list_rows(s, ids)
 
     def _ranges(self) -> list[tuple[int, int]]:
-        return [(r.top(), r.bottom()) for r in self.table.selectionModel().selection()]
+        selection: Any = self.table.selectionModel().selection()  # a list of ranges
+        return [(r.top(), r.bottom()) for r in selection]
 
     def _selection_size(self) -> int:
         return sum(b - t + 1 for t, b in self._ranges())
