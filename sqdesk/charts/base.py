@@ -16,7 +16,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -55,6 +55,8 @@ class DrillKey:
     kind: str
     args: tuple[Any, ...]
     label: str
+    # What to outline on screen: (x0, x1, y0, y1) in the clicked axes' data coordinates.
+    mark: tuple[float, float, float, float] | None = field(default=None, compare=False)
 
 
 Resolver = Callable[[float, float], DrillKey | None]
@@ -62,8 +64,20 @@ Resolver = Callable[[float, float], DrillKey | None]
 _RESOLVERS: weakref.WeakKeyDictionary[Axes, Resolver] = weakref.WeakKeyDictionary()
 
 
-def set_drill(ax: Axes, resolver: Resolver) -> None:
+_MARK_ON: weakref.WeakKeyDictionary[Axes, Axes] = weakref.WeakKeyDictionary()
+
+
+def set_drill(ax: Axes, resolver: Resolver, *, mark_on: Axes | None = None) -> None:
+    """Clicks in ``ax`` resolve through ``resolver``; the keys' ``mark`` rectangles are in
+    the data coordinates of ``mark_on`` (default ``ax``; a twin axes names its host)."""
     _RESOLVERS[ax] = resolver
+    if mark_on is not None:
+        _MARK_ON[ax] = mark_on
+
+
+def mark_axes(ax: Axes) -> Axes:
+    """The axes whose data coordinates a click in ``ax`` marks in."""
+    return _MARK_ON.get(ax, ax)
 
 
 def drill_at(ax: Axes | None, x: float | None, y: float | None) -> DrillKey | None:

@@ -113,10 +113,11 @@ def weekly_active(data: ActiveSeries, *, title: str | None = None) -> Figure:
             if i is None:
                 return None
             p = pts[i].period
-            return DrillKey("weekly_active", "active", (p.start, p.end), f"{p.label} 活跃的成员（{pts[i].active:,} 人）")
+            return DrillKey("weekly_active", "active", (p.start, p.end), f"{p.label} 活跃的成员（{pts[i].active:,} 人）",
+                            mark=(i - 0.45, i + 0.45, 0, pts[i].active))
 
         set_drill(ax, resolve)
-        set_drill(ax2, resolve)
+        set_drill(ax2, resolve, mark_on=ax)
         return finish(fig)
 
 
@@ -161,9 +162,9 @@ def growth(data: Growth, *, title: str | None = None) -> Figure:
             p = pts[i]
             if y >= 0:
                 return DrillKey("growth", "joined", (p.period.start, p.period.end),
-                                f"{p.period.label} 入群的成员（{p.joins:,} 人）")
+                                f"{p.period.label} 入群的成员（{p.joins:,} 人）", mark=(i - 0.45, i + 0.45, 0, p.joins))
             return DrillKey("growth", "left", (p.period.start, p.period.end),
-                            f"{p.period.label} 退群的成员（{p.leaves:,} 人）")
+                            f"{p.period.label} 退群的成员（{p.leaves:,} 人）", mark=(i - 0.45, i + 0.45, -p.leaves, 0))
 
         set_drill(ax, resolve)
         return finish(fig)
@@ -219,7 +220,8 @@ def retention(data: Retention, *, title: str | None = None) -> Figure:
             month = f"{c.month.year}-{c.month.month:02d}"
             when = "入群当月" if k == 0 else f"入群后第 {k} 个月"
             return DrillKey("retention", "cohort", (c.month, k),
-                            f"{month} 入群、{when}仍活跃的成员（{c.active[k] or 0:,} / {c.size:,} 人）")
+                            f"{month} 入群、{when}仍活跃的成员（{c.active[k] or 0:,} / {c.size:,} 人）",
+                            mark=(k - 0.5, k + 0.5, r - 0.5, r + 0.5))
 
         set_drill(ax, resolve)
         return finish(fig)
@@ -269,7 +271,8 @@ def levels(data: LevelDistribution, *, title: str | None = None) -> Figure:
             i = index_at(x, len(names))
             if i is None:
                 return None
-            return DrillKey("levels", "level", (names[i],), f"等级为「{names[i]}」的成员（{counts[i]:,} 人）")
+            return DrillKey("levels", "level", (names[i],), f"等级为「{names[i]}」的成员（{counts[i]:,} 人）",
+                            mark=(i - 0.35, i + 0.35, 0, counts[i]))
 
         def resolve_ref(x: float, _y: float) -> DrillKey | None:
             i = index_at(x, len(buckets))
@@ -344,7 +347,9 @@ def decentralisation(data: Decentralisation, *, title: str | None = None) -> Fig
             g = groups[i]
             staff = bool(x > member_share[i])
             who = "群主/管理员" if staff else "成员"
-            return DrillKey("decentralisation", "group", (g.group_id, staff), f"{g.name}：{who}的发言")
+            lo, hi = (member_share[i], 1.0) if staff else (0.0, member_share[i])
+            return DrillKey("decentralisation", "group", (g.group_id, staff), f"{g.name}：{who}的发言",
+                            mark=(lo, hi, i - 0.3, i + 0.3))
 
         def resolve_time(x: float, _y: float) -> DrillKey | None:
             i = index_at(x, len(series))
@@ -401,7 +406,8 @@ def heatmap(data: Heatmap, *, title: str | None = None) -> Figure:
             if not (0 <= wd < 7 and 0 <= hr < 24):
                 return None
             return DrillKey("heatmap", "cell", (wd, hr),
-                            f"{WEEKDAYS[wd]} {hr}:00–{hr + 1}:00 发言的成员（{number(m[wd, hr])} 条）")
+                            f"{WEEKDAYS[wd]} {hr}:00–{hr + 1}:00 发言的成员（{number(m[wd, hr])} 条）",
+                            mark=(hr - 0.5, hr + 0.5, wd - 0.5, wd + 0.5))
 
         set_drill(ax, resolve)
         return finish(fig)
@@ -452,7 +458,9 @@ def inviters(data: list[InviterQuality], *, title: str | None = None, limit: int
             q = shown[i]
             label = dict((k, lab) for k, lab, _c in INVITER_BARS)[key]
             n = len(values[key]) and values[key][i]
-            return DrillKey("inviters", key, (q.inviter_id,), f"{q.name} 邀请的成员：{label}（{n:,} 人）")
+            y = i + offsets[key]
+            return DrillKey("inviters", key, (q.inviter_id,), f"{q.name} 邀请的成员：{label}（{n:,} 人）",
+                            mark=(0, n, y - h / 2, y + h / 2))
 
         set_drill(ax, resolve)
         return finish(fig)
@@ -509,13 +517,16 @@ def attendance(data: AttendanceSummary, *, title: str | None = None, limit: int 
             if i is None or y < 0:
                 return None
             e = events[i]
+            if y > e.registered:
+                return None
             if y <= e.attended:
-                status, word = "已签到", "已签到"
+                status, word, lo, hi = "已签到", "已签到", 0, e.attended
             elif y <= e.attended + e.no_show:
-                status, word = "缺席", "缺席"
+                status, word, lo, hi = "缺席", "缺席", e.attended, e.attended + e.no_show
             else:
-                status, word = "已报名", "已报名未签到"
-            return DrillKey("attendance", "event", (e.event_id, status), f"{e.title}（{e.starts_at:%Y-%m-%d}）{word}的成员")
+                status, word, lo, hi = "已报名", "已报名未签到", e.attended + e.no_show, e.registered
+            return DrillKey("attendance", "event", (e.event_id, status), f"{e.title}（{e.starts_at:%Y-%m-%d}）{word}的成员",
+                            mark=(i - 0.35, i + 0.35, lo, hi))
 
         set_drill(ax, resolve)
         return finish(fig)

@@ -115,6 +115,9 @@ def test_drill_down_on_a_bar_lists_the_evidence_members(view, world, qtbot) -> N
     assert _table_ids(v) == ev.member_ids and len(ev.member_ids) == pt.active
     assert v.last_key is not None and v.last_key.args == (pt.period.start, pt.period.end)
     assert f"{pt.active} 人" in v.drill_title.text()
+    marker = v.canvas._marker                      # the clicked bar is outlined
+    assert marker is not None and marker.axes is ax
+    assert (marker.get_x(), marker.get_y(), marker.get_height()) == (i - 0.45, 0, pt.active)
 
     # The inviter whose invitees all left: their "邀请入群" bar lists exactly those four.
     with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):

@@ -56,6 +56,7 @@ class ChartCanvas(QWidget):
         self.setObjectName("chartCanvas")
         self._figure: Figure | None = None
         self._canvas: Any = None
+        self._marker: Any = None
         self._message = QLabel(self)
         self._message.setObjectName("chartMessage")
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -91,6 +92,7 @@ class ChartCanvas(QWidget):
         """Show ``fig`` (replacing the previous figure and its Qt canvas)."""
         old = self._canvas
         self._canvas = None
+        self._marker = None
         self._figure = fig
         if old is not None:
             self._layout.removeWidget(old)
@@ -119,8 +121,34 @@ class ChartCanvas(QWidget):
         """Drill as a click at data (x, y) of ``ax`` would (keyboard and tests)."""
         key = self.key_at(ax, x, y)
         if key is not None:
-            self.drilled.emit(key)
+            self._drill(ax, key)
         return key
+
+    def _drill(self, ax: Any, key: DrillKey) -> None:
+        self.mark(ax, key)
+        self.drilled.emit(key)
+
+    def mark(self, ax: Any, key: DrillKey | None) -> None:
+        """Outline what ``key`` names (the previous outline goes); None clears it."""
+        if self._marker is not None:
+            try:
+                self._marker.remove()
+            except (ValueError, NotImplementedError):
+                pass
+            self._marker = None
+        if key is not None and key.mark is not None and ax is not None:
+            from matplotlib.patches import Rectangle
+
+            from sqdesk.charts.base import mark_axes
+
+            ax = mark_axes(ax)
+
+            x0, x1, y0, y1 = key.mark
+            self._marker = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#111111",
+                                     linewidth=2.2, zorder=10, in_layout=False)
+            ax.add_artist(self._marker)   # add_artist: the axes limits stay as they are
+        if self._canvas is not None:
+            self._canvas.draw_idle()
 
     def data_to_widget(self, ax: Any, x: float, y: float) -> tuple[int, int]:
         """Where data (x, y) of ``ax`` is, in this widget's logical pixels."""
@@ -137,7 +165,7 @@ class ChartCanvas(QWidget):
             return
         key = self.key_at(event.inaxes, event.xdata, event.ydata)
         if key is not None:
-            self.drilled.emit(key)
+            self._drill(event.inaxes, key)
 
     def _on_motion(self, event: Any) -> None:
         canvas = self._canvas
