@@ -6,6 +6,8 @@ The subcommand names and flags are a contract other tools and scripts rely on:
   sqdesk import activity FILE --workspace PATH [--dry-run]
   sqdesk export roster --workspace PATH --out FILE.xlsx|FILE.csv
   sqdesk undo-import BATCH --workspace PATH
+  sqdesk rules check --workspace PATH [--json]
+  sqdesk brief --workspace PATH --from DATE --to DATE [--groups 名称,…] (--out FILE.xlsx | --text) [--no-mask]
 Bad input exits non-zero with one line of Chinese on stderr.
 """
 
@@ -69,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("batches", help="列出导入批次").set_defaults(command="batches")
     _add_workspace_args(sub.choices["batches"])
 
+    from sqdesk.io.brief_cli import add_brief_parser
     from sqdesk.rules.cli import add_rules_parser
 
     add_rules_parser(sub)
+    add_brief_parser(sub)
     return parser
 
 
@@ -207,6 +211,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "undo-import": cmd_undo_import,
     "batches": cmd_batches,
     "rules": lambda args: int(args.handler(args)),
+    "brief": lambda args: int(args.handler(args)),
 }
 
 

@@ -206,7 +206,7 @@ def parse_date(value: object) -> dt.date | None:
 
 # ---- free text --------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: object) -> str:
@@ -216,11 +216,11 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _CONTROL.sub("", str(value)).strip()
+    return CONTROL_CHARS.sub("", str(value)).strip()
 
 
 def has_control_chars(value: str) -> bool:
-    return bool(_CONTROL.search(value))
+    return bool(CONTROL_CHARS.search(value))
 
 
 def split_tags(value: object) -> list[str]:

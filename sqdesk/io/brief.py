@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session, aliased
 
 from sqdesk.core.errors import ValidationError
 from sqdesk.io.privacy import Privacy
-from sqdesk.io.xlsx_safe import _CONTROL, EXCEL_CELL_LIMIT, atomic_output, display_width
+from sqdesk.io.xlsx_safe import EXCEL_CELL_LIMIT, EXPORT_CONTROL_CHARS, atomic_output, display_width
 from sqdesk.models import Group, Match, Member, Membership, Registration, SupplyDemand
 from sqdesk.models.vocab import LEVELS, SD_CATEGORIES
 
@@ -580,9 +580,9 @@ class _Cells:
 
     def text(self, value: Any, sheet: str, header: str, row: int) -> str:
         text = value if isinstance(value, str) else str(value)
-        if _CONTROL.search(text):
+        if EXPORT_CONTROL_CHARS.search(text):
             self.control[(sheet, header)].append(row)
-            text = _CONTROL.sub("", text)
+            text = EXPORT_CONTROL_CHARS.sub("", text)
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(text) > EXCEL_CELL_LIMIT:

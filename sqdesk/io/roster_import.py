@@ -35,6 +35,7 @@ from sqdesk.core.errors import BadFileError, ConflictError, Problem, UserError, 
 from sqdesk.core.imports import ImportCancelled
 from sqdesk.core.roster import MEMBER_FIELDS, derived_columns, parse_bool, refresh_search_text
 from sqdesk.core.text import (
+    CONTROL_CHARS,
     DateError,
     PhoneError,
     normalize_phone,
@@ -97,7 +98,6 @@ MAX_LISTED = 20
 _TOTALS = re.compile(r"^(合计|总计|小计|共计|总数|汇总|total|sum)[\s:：\d人名位个]*$", re.I)
 _LIST_SPLIT = re.compile(r"[、,，;；|]+")
 _TAG_SPLIT = re.compile(r"[,，;；、|/\s]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVITER_KEY = re.compile(r"^(.*?)\s*[（(]\s*([^()（）]+?)\s*[)）]\s*$")
 
 _MEMBER_DEFAULTS: dict[str, Any] = {
@@ -612,7 +612,7 @@ def _parse_rows(
     warnings: list[Problem] = []
     skipped: list[SkippedRow] = []
     total = 0
-    control = _CONTROL.search
+    control = CONTROL_CHARS.search
     totals = _TOTALS.match
     ncols = len(header_text)
     pad = [None] * ncols
@@ -645,7 +645,7 @@ def _parse_rows(
             dirty = [i for i, c in enumerate(cells) if type(c) is str and control(c)]
             cells = list(cells)
             for i in dirty:
-                cells[i] = _CONTROL.sub("", str(cells[i]))
+                cells[i] = CONTROL_CHARS.sub("", str(cells[i]))
             cols_named = "、".join(
                 f"「{header_text[i]}」" if i < ncols and header_text[i] else f"第 {i + 1} 列"
                 for i in dirty

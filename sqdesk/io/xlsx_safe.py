@@ -26,7 +26,7 @@ __all__ = [
 EXCEL_CELL_LIMIT = 32_767
 # C0 controls except TAB and LF (Excel keeps those), DEL and the C1 block: they make
 # openpyxl raise IllegalCharacterError or show as boxes in Excel/WPS.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+EXPORT_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,7 +50,7 @@ def display_width(text: str) -> int:
 def cell_text(value: object, *, where: str = "") -> str:
     """Text for one cell: control characters stripped; over Excel's 32,767-character
     limit is an error naming ``where`` (e.g. 第 12 行「备注」列), never a silent cut."""
-    text = _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = EXPORT_CONTROL_CHARS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > EXCEL_CELL_LIMIT:
         raise UserError(
             f"{where or '一个单元格'}的内容有 {len(text):,} 个字符，超过 Excel 单元格上限 "

@@ -25,7 +25,7 @@ from sqdesk.core.roster import MemberInput, create_member
 from sqdesk.core.supply_demand import SupplyDemandInput, create_supply_demand, record_match
 from sqdesk.io import brief as B
 from sqdesk.io.brief import SHEETS, BriefData, build_brief_workbook, collect_brief, sheet_name
-from sqdesk.io.xlsx_safe import _CONTROL, EXCEL_CELL_LIMIT, display_width
+from sqdesk.io.xlsx_safe import EXCEL_CELL_LIMIT, EXPORT_CONTROL_CHARS, display_width
 from sqdesk.models import AuditEntry, Member, SupplyDemand
 
 TODAY = dt.date(2026, 11, 20)
@@ -84,7 +84,7 @@ def world(ws: Any) -> dict[str, int]:
 def _expected(value: Any) -> Any:
     """What a cell holds after writing: text cleaned and cut, dates as datetimes."""
     if isinstance(value, str):
-        text = _CONTROL.sub("", value)
+        text = EXPORT_CONTROL_CHARS.sub("", value)
         if len(text) > EXCEL_CELL_LIMIT:
             text = text[: EXCEL_CELL_LIMIT - len(B.CUT_MARK)] + B.CUT_MARK
         return text or None
