@@ -128,6 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import json
 
     ws = _open(args)
+    preview: Any
     try:
         if args.what == "members":
             from sqdesk.io.roster_import import commit_roster_import, preview_roster_import
