@@ -144,8 +144,8 @@ class AnalyticsView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(f"sqdesk chart {name}")
         self.chart_list.setCurrentRow(0)
-        self.chart_list.setMinimumWidth(150)
-        self.chart_list.setMaximumWidth(260)
+        self.chart_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chart_list.setMinimumWidth(self.chart_list.sizeHintForColumn(0) + 2 * self.chart_list.frameWidth() + 12)
 
         self.canvas = ChartCanvas(None, self)
         self.drill_title = QLabel(self.tr("点击图表中的柱子或格子，查看背后的成员。"), self)
@@ -187,7 +187,7 @@ class AnalyticsView(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([200, 1000])
+        self.splitter.setSizes([self.chart_list.minimumWidth(), 1000])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
@@ -413,6 +413,7 @@ class AnalyticsView(QWidget):
             text += self.tr("（列出前 {k} 人）").format(k=f"{len(rows):,}")
         self.drill_title.setText(text)
         table = self.drill_table
+        table.setColumnHidden(6, records == 0)     # "相关记录" only when the figure has rows behind it
         table.setSortingEnabled(False)
         table.setRowCount(len(rows))
         for r, m in enumerate(rows):
