@@ -7,6 +7,8 @@ The subcommand names and flags are a contract other tools and scripts rely on:
   sqdesk export roster --workspace PATH --out FILE.xlsx|FILE.csv
   sqdesk undo-import BATCH --workspace PATH
   sqdesk rules check --workspace PATH [--json]
+  sqdesk stats --workspace PATH [--from DATE --to DATE] [--groups G…] [--json]
+  sqdesk chart NAME --workspace PATH --out FILE.png [--from DATE --to DATE]
   sqdesk brief --workspace PATH --from DATE --to DATE [--groups 名称,…] (--out FILE.xlsx | --text) [--no-mask]
 Bad input exits non-zero with one line of Chinese on stderr.
 """
@@ -71,11 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("batches", help="列出导入批次").set_defaults(command="batches")
     _add_workspace_args(sub.choices["batches"])
 
+    from sqdesk.charts.cli import add_chart_parser, add_stats_parser
     from sqdesk.io.brief_cli import add_brief_parser
     from sqdesk.rules.cli import add_rules_parser
 
     add_rules_parser(sub)
     add_brief_parser(sub)
+    add_stats_parser(sub)
+    add_chart_parser(sub)
     return parser
 
 
@@ -213,6 +218,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "batches": cmd_batches,
     "rules": lambda args: int(args.handler(args)),
     "brief": lambda args: int(args.handler(args)),
+    "stats": lambda args: int(args.handler(args)),
+    "chart": lambda args: int(args.handler(args)),
 }
 
 
@@ -226,3 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the reader went away
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
