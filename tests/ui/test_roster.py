@@ -352,3 +352,33 @@ def test_column_widths_and_sort_are_remembered(qtbot, ctx_any_db) -> None:
     assert second.model.sort_key() == ("joined_on", True)
     qtbot.waitUntil(ctx_any_db.tasks.is_idle, timeout=TIMEOUT)
     QApplication.processEvents()
+
+
+def test_moving_to_another_member_saves_the_edits_or_stays_when_invalid(qtbot, view: RosterView) -> None:
+    ctx = view.ctx
+    a = _add(ctx.ws, "甲", city="杭州")
+    b = _add(ctx.ws, "乙")
+    ctx.notify("members")
+    _wait_rows(qtbot, view, 2)
+    panel = view.panel
+    with qtbot.waitSignal(panel.loaded, timeout=TIMEOUT):
+        view.select_member(a)
+    panel.field_widget("city").setText("苏州")
+    with qtbot.waitSignal(panel.member_saved, timeout=TIMEOUT):
+        view.select_member(b)
+        view._panel_timer.timeout.emit()
+    qtbot.waitUntil(lambda: panel.member_id == b and panel.data is not None and panel.data.view.id == b,
+                    timeout=TIMEOUT)
+    with ctx.ws.read() as s:
+        assert roster.get_member(s, a).city == "苏州"
+    ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: view.model.display(view.model.row_of(a))[RosterColumn.CITY] == "杭州", timeout=TIMEOUT)
+    # an invalid edit keeps the operator on that member, message under the field
+    phone = panel.field_widget("phone")
+    _type(qtbot, phone, "12345")
+    view.select_member(a)
+    view._panel_timer.timeout.emit()
+    assert panel.member_id == b and view.current_member_id() == b
+    assert "位数不对" in panel.field_error("phone")
+    with ctx.ws.read() as s:
+        assert roster.get_member(s, b).phone is None

@@ -515,21 +515,36 @@ class RosterView(QWidget):
         mid = self.current_member_id()
         if self.panel.is_new and self.panel.is_dirty():
             return  # don't throw away a half-typed new member
-        if mid != self.panel.member_id or self.panel.is_new:
-            self.panel.show_member(mid)
+        if mid == self.panel.member_id and not self.panel.is_new:
+            return
+        if self.panel.is_dirty() and not self.panel.is_new and self.panel.member_id is not None:
+            # moving on saves the edits (undoable like any save); invalid ones keep the
+            # operator on that member with the messages under the fields
+            if not self.panel.save():
+                self._select_quietly(self.panel.member_id)
+                return
+        self.panel.show_member(mid)
+
+    def _select_quietly(self, member_id: int) -> None:
+        sm = self.table.selectionModel()
+        sm.blockSignals(True)
+        self.select_member(member_id)
+        sm.blockSignals(False)
+        self.table.viewport().update()
+        self._selection_changed()
 
     def _member_saved(self, member_id: int) -> None:
-        # After the refresh the new/edited member is selected and shown.
-        self._pending_select = member_id
+        # After the refresh the new/edited member is selected and shown — unless the
+        # operator has moved on to another member meanwhile (save on leaving).
+        if self.panel.member_id == member_id:
+            self._pending_select = member_id
 
     def _select_pending(self) -> None:
         mid = self._pending_select
         if mid is not None:
             self._pending_select = None
-            self.table.selectionModel().blockSignals(True)
-            found = self.select_member(mid)
-            self.table.selectionModel().blockSignals(False)
-            self._selection_changed()
+            self._select_quietly(mid)
+            found = self.model.row_of(mid) is not None
             if found and self.panel.member_id != mid:
                 self.panel.show_member(mid)
 
