@@ -159,8 +159,8 @@ If this keeps happening, please send that file to support.</translation>
         <translation>Charts</translation>
     </message>
     <message>
-        <source>活跃趋势、入群与退群、活跃等级分布等图表由「分析」模块绘制，该模块接入后会显示在这里。上面的数字已经是工作区里的实时统计。</source>
-        <translation>Charts such as the activity trend, joins vs. leaves and the engagement-level distribution are drawn by the Analytics module and will appear here once it is connected. The figures above are already live counts from the workspace.</translation>
+        <source>点击图表，到「分析」里查看每根柱子背后的成员；更多图表也在「分析」。</source>
+        <translation>Click a chart to see the members behind each bar in Analytics, where you will also find more charts.</translation>
     </message>
     <message>
         <source>正在统计总览…</source>
