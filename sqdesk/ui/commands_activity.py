@@ -21,10 +21,6 @@ if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("commands_activity", text)
-
-
 class AddActivityCommand(CoreCommand):
     """补录一条动态. Undo deletes it (keeping the row); redo puts the same row back."""
 
@@ -43,7 +39,7 @@ class AddActivityCommand(CoreCommand):
         member_name: str = "",
         **kw: Any,
     ) -> None:
-        super().__init__(ctx, _tr("补录动态：{name} {kind}").format(name=member_name or f"#{member_id}", kind=kind),
+        super().__init__(ctx, QCoreApplication.translate("commands_activity", "补录动态：{name} {kind}").format(name=member_name or f"#{member_id}", kind=kind),
                          **kw)
         self.values: dict[str, Any] = {
             "member_id": member_id, "kind": kind, "occurred_at": occurred_at, "value": value,
@@ -70,7 +66,7 @@ class EditActivityCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, activity_id: int, changes: dict[str, Any], *, expected_version: int,
                  **kw: Any) -> None:
-        super().__init__(ctx, _tr("修改动态 #{id}").format(id=activity_id), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_activity", "修改动态 #{id}").format(id=activity_id), **kw)
         self.activity_id = activity_id
         self.changes = dict(changes)
         self.version = expected_version
@@ -95,7 +91,7 @@ class DeleteActivitiesCommand(CoreCommand):
     kinds = ("activity",)
 
     def __init__(self, ctx: AppContext, activity_ids: Sequence[int], **kw: Any) -> None:
-        super().__init__(ctx, _tr("删除 {n} 条动态").format(n=len(activity_ids)), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_activity", "删除 {n} 条动态").format(n=len(activity_ids)), **kw)
         self.activity_ids = list(activity_ids)
         self._snapshots: list[dict[str, Any]] = []
 

@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("commands_rules", text)
-
-
 def _check(text: str) -> None:
     from sqdesk.rules.lang import validate_condition
 
@@ -49,7 +45,7 @@ class SaveRuleCommand(CoreCommand):
         **kw: Any,
     ) -> None:
         title = data.title.strip() or "—"
-        text = (_tr("新建群规「{title}」") if rule_id is None else _tr("修改群规「{title}」")).format(title=title)
+        text = (QCoreApplication.translate("commands_rules", "新建群规「{title}」") if rule_id is None else QCoreApplication.translate("commands_rules", "修改群规「{title}」")).format(title=title)
         super().__init__(ctx, text, **kw)
         self.created = rule_id is None
         self.rule_id = rule_id
@@ -98,7 +94,7 @@ class DeleteRuleCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, rule_id: int, title: str, *, expected_version: int | None = None,
                  **kw: Any) -> None:
-        super().__init__(ctx, _tr("删除群规「{title}」").format(title=title), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_rules", "删除群规「{title}」").format(title=title), **kw)
         self.rule_id = rule_id
         self.version = expected_version
         self._done_once = False
@@ -120,7 +116,7 @@ class MoveRuleCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, rule_id: int, old_position: int, new_position: int, title: str,
                  **kw: Any) -> None:
-        super().__init__(ctx, _tr("移动群规「{title}」").format(title=title), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_rules", "移动群规「{title}」").format(title=title), **kw)
         self.rule_id = rule_id
         self.old_position = old_position
         self.new_position = new_position
@@ -138,7 +134,7 @@ class InstallStarterRulesCommand(CoreCommand):
     kinds = ("rules",)
 
     def __init__(self, ctx: AppContext, **kw: Any) -> None:
-        super().__init__(ctx, _tr("安装推荐群规"), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_rules", "安装推荐群规"), **kw)
         self.rule_ids: list[int] = []
         self._done_once = False
 
@@ -165,9 +161,9 @@ class ConfirmTodoCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, items: Sequence[TodoItem], **kw: Any) -> None:
         if len(items) == 1:
-            text = _tr("确认待办：{action}「{name}」").format(action=items[0].action, name=items[0].member_name)
+            text = QCoreApplication.translate("commands_rules", "确认待办：{action}「{name}」").format(action=items[0].action, name=items[0].member_name)
         else:
-            text = _tr("确认 {n} 项群规待办").format(n=len(items))
+            text = QCoreApplication.translate("commands_rules", "确认 {n} 项群规待办").format(n=len(items))
         super().__init__(ctx, text, **kw)
         self.items = list(items)
         self.result: ConfirmResult | None = None

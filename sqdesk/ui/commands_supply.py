@@ -15,10 +15,6 @@ if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("commands_supply", text)
-
-
 class SaveSupplyCommand(CoreCommand):
     """新建 / 修改一条供给或需求. Undo of a create deletes it (snapshot kept, redo puts
     the same row back); undo of an edit saves the previous values."""
@@ -28,7 +24,7 @@ class SaveSupplyCommand(CoreCommand):
     def __init__(self, ctx: AppContext, item_id: int | None, data: sd.SupplyDemandInput, *,
                  expected_version: int | None = None, **kw: Any) -> None:
         head = data.text.strip()[:16] or "—"
-        text = (_tr("新建{kind}「{text}」") if item_id is None else _tr("修改{kind}「{text}」")).format(
+        text = (QCoreApplication.translate("commands_supply", "新建{kind}「{text}」") if item_id is None else QCoreApplication.translate("commands_supply", "修改{kind}「{text}」")).format(
             kind=data.kind, text=head)
         super().__init__(ctx, text, **kw)
         self.created = item_id is None
@@ -71,7 +67,7 @@ class DeleteSupplyCommand(CoreCommand):
     kinds = ("supply",)
 
     def __init__(self, ctx: AppContext, item_ids: Sequence[int], **kw: Any) -> None:
-        super().__init__(ctx, _tr("删除 {n} 条供求").format(n=len(item_ids)), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_supply", "删除 {n} 条供求").format(n=len(item_ids)), **kw)
         self.item_ids = list(item_ids)
         self._snapshots: list[dict[str, Any]] = []
 
@@ -92,7 +88,7 @@ class SetMatchOutcomeCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, match_id: int, outcome: str, note: str = "", *,
                  expected_version: int | None = None, label: str = "", **kw: Any) -> None:
-        super().__init__(ctx, _tr("匹配 #{id} 结果改为「{outcome}」").format(id=match_id, outcome=label or outcome),
+        super().__init__(ctx, QCoreApplication.translate("commands_supply", "匹配 #{id} 结果改为「{outcome}」").format(id=match_id, outcome=label or outcome),
                          **kw)
         self.match_id = match_id
         self.outcome = outcome

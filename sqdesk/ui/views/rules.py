@@ -119,7 +119,9 @@ def _shown(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        from PySide6.QtCore import QCoreApplication
+
+        return QCoreApplication.translate("RulesView", "是") if value else QCoreApplication.translate("RulesView", "否")
     if isinstance(value, (list, tuple, set, frozenset)):
         return "、".join(str(v) for v in value) or "—"
     if isinstance(value, float):
