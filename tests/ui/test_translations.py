@@ -1,0 +1,211 @@
+"""The English UI: every catalogue under resources/translations is complete and keeps the
+source's placeholders, markup and accelerators; its shipped .qm is compiled from it; and
+with English installed the screens show English chrome on a demo workspace."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTranslator
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from sqdesk.ui.context import AppContext
+from sqdesk.ui.i18n import TRANSLATIONS
+
+TIMEOUT = 30_000
+CATALOGUES = sorted(TRANSLATIONS.glob("*_en.ts"))
+
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[!:][^{}]*)?\}|%L?\d+|%n")
+TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9]*)")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Known: the 供求 screen's label is "Offers & needs" in the sidebar (shown literally) and in
+# the View menu (where the lone '&' underlines the space); test_shell pins the sidebar text.
+KNOWN_LONE_AMPERSANDS = {("Views", "供求")}
+
+
+@dataclass(frozen=True)
+class Entry:
+    catalogue: str
+    context: str
+    source: str
+    translation: str
+    unfinished: bool
+
+
+def read_catalogue(ts: Path) -> list[Entry]:
+    root = ET.parse(ts).getroot()
+    assert root.tag == "TS" and root.get("language") == "en", ts.name
+    out = []
+    for c in root.iter("context"):
+        for m in c.iter("message"):
+            t = m.find("translation")
+            assert t is not None, (ts.name, m.findtext("source"))
+            out.append(Entry(ts.name, c.findtext("name") or "", m.findtext("source") or "",
+                             t.text or "", t.get("type") in ("unfinished", "obsolete", "vanished")))
+    return out
+
+
+def accelerators(text: str) -> int:
+    """How many '&' mnemonics a label has ('&&' is a literal ampersand)."""
+    return len(re.findall(r"&(?!&)", text.replace("&&", "")))
+
+
+def test_there_are_catalogues_for_the_shell_and_the_screens() -> None:
+    names = {p.name for p in CATALOGUES}
+    assert {"sqdesk_en.ts", "analytics_en.ts", "brief_en.ts"} <= names
+    for ts in CATALOGUES:
+        assert ts.with_suffix(".qm").is_file(), f"{ts.name} has no compiled .qm"
+
+
+@pytest.mark.parametrize("ts", CATALOGUES, ids=[p.stem for p in CATALOGUES])
+def test_catalogue_is_complete_and_keeps_placeholders(ts: Path) -> None:
+    entries = read_catalogue(ts)
+    assert entries, ts.name
+    unfinished = [(e.context, e.source) for e in entries if e.unfinished or not e.translation.strip()]
+    assert unfinished == []
+    # Strings found outside any class end up in an empty context, which self.tr() never asks for.
+    assert [e.source for e in entries if not e.context] == []
+    problems = []
+    for e in entries:
+        if Counter(PLACEHOLDER.findall(e.source)) != Counter(PLACEHOLDER.findall(e.translation)):
+            problems.append(("placeholders", e.context, e.source, e.translation))
+        if Counter(TAG.findall(e.source.lower())) != Counter(TAG.findall(e.translation.lower())):
+            problems.append(("markup", e.context, e.source, e.translation))
+        if ("<" not in e.source and accelerators(e.source) != accelerators(e.translation)
+                and (e.context, e.source) not in KNOWN_LONE_AMPERSANDS):
+            problems.append(("accelerator", e.context, e.source, e.translation))
+        if not set(CJK.findall(e.translation)) <= set(CJK.findall(e.source)):
+            problems.append(("chinese left in the English", e.context, e.source, e.translation))
+    assert problems == []
+
+
+@pytest.mark.parametrize("ts", CATALOGUES, ids=[p.stem for p in CATALOGUES])
+def test_shipped_qm_is_compiled_from_its_catalogue(qapp: QApplication, ts: Path) -> None:
+    qm = QTranslator()
+    assert qm.load(str(ts.with_suffix(".qm")))
+    for e in read_catalogue(ts):
+        assert qm.translate(e.context, e.source) == e.translation, (e.context, e.source)
+
+
+def test_catalogues_agree_where_they_overlap() -> None:
+    """All catalogues are installed at once: a (context, source) in two of them would be
+    translated by whichever happens to be searched first."""
+    seen: dict[tuple[str, str], Entry] = {}
+    clashes = []
+    for ts in CATALOGUES:
+        for e in read_catalogue(ts):
+            other = seen.setdefault((e.context, e.source), e)
+            if other.catalogue != e.catalogue and other.translation != e.translation:
+                clashes.append((e.context, e.source, other.catalogue, other.translation, e.catalogue, e.translation))
+    assert clashes == []
+
+
+def test_placeholder_check_catches_a_dropped_placeholder() -> None:
+    assert Counter(PLACEHOLDER.findall("{what}：{n} 人")) != Counter(PLACEHOLDER.findall("{what}: people"))
+    assert Counter(PLACEHOLDER.findall("已导出 %1 行")) == Counter(PLACEHOLDER.findall("%1 rows exported"))
+    assert accelerators("工作区(&W)") == accelerators("&Workspace") == 1
+    assert accelerators("Mask phone & WeChat") == 1 and accelerators("Q&&A") == 0
+
+
+# ---- the English UI end to end ---------------------------------------------------------------------
+
+@pytest.fixture
+def english(qapp: QApplication) -> Iterator[None]:
+    from sqdesk.ui.i18n import install_translators
+
+    assert install_translators(qapp, "en") == "en"
+    try:
+        yield
+    finally:
+        install_translators(qapp, "zh")
+
+
+@pytest.fixture
+def demo_window(english: None, qtbot: Any, ctx: AppContext) -> Iterator[Any]:
+    from sqdesk.core.demo import build_demo
+    from sqdesk.ui.main_window import MainWindow
+
+    build_demo(ctx.ws, members=80)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(ctx.tasks.is_idle, timeout=TIMEOUT)
+    yield win
+    qtbot.waitUntil(ctx.tasks.is_idle, timeout=TIMEOUT)
+
+
+def _open(qtbot: Any, win: Any, ctx: AppContext, key: str) -> Any:
+    view = win.show_view(key)
+    assert view is not None and view.isVisible()
+    qtbot.waitUntil(ctx.tasks.is_idle, timeout=TIMEOUT)
+    return view
+
+
+def chrome(view: QWidget, window: Any) -> list[str]:
+    """The screen's own words: buttons and check boxes, tool bar actions, tab titles and
+    column headers (data such as names and group names are never among them)."""
+    texts = [b.text() for b in view.findChildren(QAbstractButton) if b.isVisible() and b.text()]
+    bar = window.findChild(QToolBar, "mainToolbar")
+    texts += [a.text() for a in bar.actions() if a.text()] if bar is not None else []
+    for tabs in view.findChildren(QTabWidget):
+        texts += [tabs.tabText(i) for i in range(tabs.count())]
+    for header in view.findChildren(QHeaderView):
+        model = header.model()
+        if header.orientation() == Qt.Orientation.Horizontal and model is not None and header.isVisible():
+            texts += [str(model.headerData(i, Qt.Orientation.Horizontal) or "") for i in range(model.columnCount())]
+    return texts
+
+
+def combo_items(combo: QComboBox) -> list[str]:
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+def test_analytics_screen_is_english(qtbot: Any, demo_window: Any, ctx: AppContext) -> None:
+    view = _open(qtbot, demo_window, ctx, "analytics")
+    qtbot.waitUntil(lambda: view.current_data is not None and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    assert demo_window.header.text() == view.title == "Analytics"
+    assert combo_items(view.preset) == ["Last 3 months", "Last 6 months", "Last 12 months", "Last 2 years",
+                                        "This year", "Custom…"]
+    assert view.group_combo.itemText(0) == "All groups"
+    assert view.staff_check.text() == "Include owners/admins"
+    assert view.save_button.text() == "Save as PNG…"
+    assert view.drill_title.text() == "Click a bar or cell in the chart to see the members behind it."
+    headers = [view.drill_table.horizontalHeaderItem(i).text() for i in range(view.drill_table.columnCount())]
+    assert headers == ["ID", "Name", "Role", "Level", "Status", "Joined", "Records"]
+    assert [a.text() for a in view.toolbar_actions()] == ["Recalculate", "Save as PNG…"]
+    assert [t for t in chrome(view, demo_window) if CJK.search(t)] == []
+
+
+def test_brief_screen_is_english(qtbot: Any, demo_window: Any, ctx: AppContext) -> None:
+    view = _open(qtbot, demo_window, ctx, "brief")
+    assert demo_window.header.text() == view.title == "Brief"
+    assert combo_items(view.preset) == ["This week", "Last week", "This month", "Last month", "Custom…"]
+    assert view.mask_box.text() == "Mask phones and WeChat IDs"
+    assert view.copy_button.text() == "Copy text" and view.export_button.text() == "Export…"
+    assert [a.text() for a in view.toolbar_actions()] == ["Export brief…", "Copy text"]
+    assert view.group_button.text() == "Groups: all"
+
+
+@pytest.mark.xfail(strict=True, reason="brief.py _show() renames the tabs with the untranslated sheet names")
+def test_brief_tabs_stay_english_after_the_preview(qtbot: Any, demo_window: Any, ctx: AppContext) -> None:
+    view = _open(qtbot, demo_window, ctx, "brief")
+    qtbot.waitUntil(lambda: view.data is not None and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    assert view.tabs.tabText(0) == "Overview"
+    assert [t for t in chrome(view, demo_window) if CJK.search(t)] == []
