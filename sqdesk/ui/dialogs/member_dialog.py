@@ -254,6 +254,7 @@ class MemberPanel(QWidget):
     def _build_form(self) -> QWidget:
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)
         form = QFormLayout(body)
@@ -268,6 +269,8 @@ class MemberPanel(QWidget):
 
         def combo(items: tuple[str, ...], blank: bool = False) -> QComboBox:
             w = QComboBox(body)
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(6)
             if blank:
                 w.addItem("", "")
             for item in items:
@@ -445,8 +448,7 @@ class MemberPanel(QWidget):
             (1, self.tr("所在群"), len(v.groups)),
             (2, self.tr("供求"), len(data.offers_needs)),
             (3, self.tr("参加的活动"), len(data.events)),
-            (4, self.tr("动态"), len(data.timeline)),
-        ]
+        ]  # 动态 shows the latest TIMELINE_LIMIT lines: a count there would mislead
         for i, name, n in tab_names:
             self.tabs.setTabText(i, f"{name} ({n})" if n else name)
         cap = self.fontMetrics().horizontalAdvance("八" * 16)

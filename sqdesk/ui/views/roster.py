@@ -77,7 +77,7 @@ WIDTH_SAMPLES = {
     RosterColumn.TAGS: "#投资人 #程序员", RosterColumn.JOINED: "2024-11-28",
 }
 WARM_INDEX_AFTER_MS = 1500
-TABLE_SHARE = 0.62  # of the splitter's width, until the operator moves it
+TABLE_SHARE = 0.55  # of the splitter's width, until the operator moves it
 
 
 class RosterView(QWidget):
