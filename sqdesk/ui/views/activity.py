@@ -282,8 +282,11 @@ class ActivityView(QWidget):
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
         fm = self.fontMetrics()
-        for col, sample in WIDTHS.items():
-            hh.resizeSection(col, fm.horizontalAdvance(sample) + 20)
+        samples = dict(WIDTHS)
+        samples[ActivityColumn.KIND] = max((vocab(k) for k in ACTIVITY_KINDS), key=fm.horizontalAdvance)
+        for col, sample in samples.items():
+            header = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            hh.resizeSection(col, max(fm.horizontalAdvance(sample) + 20, fm.horizontalAdvance(header) + 28))
 
         side = QWidget(self.splitter)
         side_lay = QVBoxLayout(side)

@@ -232,11 +232,10 @@ class RulesView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setHighlightSections(False)
         hh.setStretchLastSection(False)
-        char = self.fontMetrics().averageCharWidth()
-        for col, chars in ((RuleColumn.NUMBER, 3), (RuleColumn.ENABLED, 4), (RuleColumn.CATEGORY, 5),
-                           (RuleColumn.ACTION, 9), (RuleColumn.SCOPE, 9)):
-            hh.resizeSection(col, chars * char + 18)
+        # a rule set is tens of rows: fit the short columns to their text in either language
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(RuleColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        char = self.fontMetrics().horizontalAdvance("0")
         ll.addWidget(self.table, 1)
         self.empty_box = QWidget(left)
         eb = QVBoxLayout(self.empty_box)
@@ -265,7 +264,7 @@ class RulesView(QWidget):
         move.addWidget(hint)
         move.addStretch(1)
         ll.addLayout(move)
-        left.setMinimumWidth(char * 44)
+        left.setMinimumWidth(char * 56)
 
         self.tabs = QTabWidget(self.splitter)
         self.tabs.setObjectName("rules_tabs")
@@ -300,6 +299,8 @@ class RulesView(QWidget):
         pv = QSplitter(Qt.Orientation.Horizontal, dry)
         self.preview_table = self._table(pv, self.preview_model, "preview_table")
         self.evidence_table = self._table(pv, self.evidence_model, "evidence_table")
+        for t in (self.preview_table, self.evidence_table):  # ≤ 200 rows: fit the columns
+            t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         pv.addWidget(self.preview_table)
         pv.addWidget(self.evidence_table)
         pv.setStretchFactor(0, 3)
@@ -389,7 +390,7 @@ class RulesView(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([char * 56, char * 100])
+        self.splitter.setSizes([char * 72, char * 110])
         self.splitter.setChildrenCollapsible(False)
 
     def _table(self, parent: QWidget, model: StaticTableModel, name: str) -> QTableView:

@@ -141,8 +141,13 @@ class SupplyView(QWidget):
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
         char = self.fontMetrics().averageCharWidth()
-        for col, sample in WIDTHS.items():
-            hh.resizeSection(col, self.fontMetrics().horizontalAdvance(sample) + 20)
+        fm = self.fontMetrics()
+        samples = dict(WIDTHS)
+        samples[SupplyColumn.CATEGORY] = max((vocab(c) for c in SD_CATEGORIES), key=fm.horizontalAdvance)
+        samples[SupplyColumn.KIND] = max((vocab(k) for k in SD_KINDS), key=fm.horizontalAdvance)
+        for col, sample in samples.items():
+            header = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            hh.resizeSection(col, max(fm.horizontalAdvance(sample) + 20, fm.horizontalAdvance(header) + 28))
 
         side = QWidget(self.splitter)
         side.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 48)
