@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -393,7 +393,7 @@ class RulesView(QWidget):
         self.splitter.setSizes([char * 72, char * 110])
         self.splitter.setChildrenCollapsible(False)
 
-    def _table(self, parent: QWidget, model: StaticTableModel, name: str) -> QTableView:
+    def _table(self, parent: QWidget, model: QAbstractItemModel, name: str) -> QTableView:
         t = QTableView(parent)
         t.setObjectName(name)
         t.setModel(model)
@@ -810,7 +810,7 @@ class RulesView(QWidget):
 
                 with h.ws.read() as s:
                     items = todo_list(s, metrics=table)
-                cells = [
+                cells: list[tuple[str, ...]] = [
                     (i.rule_title, i.member_name,
                      actions.get(i.action, i.action) + (f" #{i.action_arg}" if i.action_arg else ""),
                      grace if i.stage == "宽限提醒" else execute, i.due_on.isoformat(), i.reason)
