@@ -10,8 +10,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 # Surnames whose reading differs from the character's everyday reading.
 _SURNAME_READINGS = {
     "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "区": "ou",
@@ -26,6 +24,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ebef]")
 def _char_pinyin(ch: str) -> str:
     if not _HAN.match(ch):
         return ""
+    # imported here: pypinyin's dictionaries cost ~55 MB and most screens never need them
+    from pypinyin import Style, pinyin
+
     # pypinyin has no reading for some rare characters (𠮷): an empty result, not an error
     readings = pinyin(ch, style=Style.NORMAL, errors="ignore")
     return readings[0][0] if readings and readings[0] else ""

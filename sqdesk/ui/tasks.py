@@ -225,7 +225,11 @@ class TaskRunner(QObject):
         self._queue.put(None)
         if not self._thread.isRunning():
             self._thread.start()  # drain: cancelled jobs are reported, then the thread ends
-        self._thread.wait()
+        # Wait in short slices, coming back to Python between them: a wait that never
+        # returns to the interpreter can keep the GIL from the worker, which then cannot
+        # take the sentinel off the queue (seen as a rare hang at teardown).
+        while not self._thread.wait(50):
+            time.sleep(0)
         for job in list(self._jobs.values()):
             self._close_feedback(job)
         self._jobs.clear()
