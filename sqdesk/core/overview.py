@@ -54,7 +54,6 @@ class Overview:
     active_7d: int
     upcoming: list[UpcomingEvent] = field(default_factory=list)
     open_supply: dict[str, int] = field(default_factory=dict)  # 供给/需求 → count
-    rule_todos: int = 0  # the rules engine (its own issue) fills this
 
     @property
     def in_group(self) -> int:
@@ -172,7 +171,7 @@ def this_week_overview(
         today=today, week_start=week_start, week_end=week_end,
         members_total=sum(by_status.values()), by_status=by_status, by_role=by_role,
         joins_week=int(joins), leaves_week=int(leaves), active_7d=int(active),
-        upcoming=upcoming, open_supply=open_supply, rule_todos=0,
+        upcoming=upcoming, open_supply=open_supply,
     )
 
 
@@ -183,3 +182,12 @@ def member_count(session: Session, *, status: str | None = "在群") -> int:
         stmt = stmt.where(Member.status == status)
     return int(session.scalar(stmt) or 0)
 
+
+
+def rule_todo_count(session: Session, today: dt.date | None = None) -> tuple[int, int]:
+    """(to-dos, members concerned) of the rule set now. It evaluates every rule over the
+    member metrics, seconds at 100k members, so the dashboard asks for it after the rest."""
+    from sqdesk.rules.engine import todo_list
+
+    items = todo_list(session, today or dt.date.today())
+    return len(items), len({item.member_id for item in items})

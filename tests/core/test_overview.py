@@ -95,7 +95,6 @@ def test_overview_figures(ws: Workspace) -> None:
     assert (first.capacity, first.registered, first.waitlisted) == (2, 2, 1)
     assert ov.upcoming[1].registered == 0 and ov.upcoming[1].location == "杭州"
     assert ov.open_supply == {"供给": 1, "需求": 1}
-    assert ov.rule_todos == 0
 
 
 def test_overview_of_empty_workspace(ws: Workspace) -> None:
@@ -103,3 +102,22 @@ def test_overview_of_empty_workspace(ws: Workspace) -> None:
         ov = this_week_overview(s, now=NOW)
     assert ov.members_total == 0 and ov.active_rate == 0.0 and ov.upcoming == []
     assert ov.open_supply == {"供给": 0, "需求": 0}
+
+
+def test_rule_todo_count_is_the_rules_engine_to_do_list(ws) -> None:
+    from sqdesk.core import roster
+    from sqdesk.core.overview import rule_todo_count
+    from sqdesk.rules.engine import todo_list
+    from sqdesk.rules.templates import install_starter_rules
+
+    today = D(2025, 6, 11)
+    with ws.write() as s:
+        for name, joined in (("新人甲", D(2025, 6, 1)), ("新人乙", D(2025, 6, 2)), ("今天来的", today)):
+            roster.create_member(s, roster.MemberInput(name, {"joined_on": joined}))
+        assert rule_todo_count(s, today) == (0, 0)  # no rules yet
+        install_starter_rules(s, "测试员")
+    with ws.read() as s:
+        todos, members = rule_todo_count(s, today)
+        items = todo_list(s, today)
+    assert todos == len(items) > 0 and members == len({i.member_id for i in items})
+    assert {i.member_name for i in items if "自我介绍" in i.rule_title} == {"新人甲", "新人乙"}

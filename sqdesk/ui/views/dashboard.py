@@ -242,15 +242,19 @@ class DashboardView(QWidget):
         self.card_demand.set(n(ov.open_supply.get("需求", 0)), self.tr("状态为待处理且未过期"))
         seats = sum(e.registered for e in ov.upcoming)
         self.card_events.set(n(len(ov.upcoming)), self.tr("共 {n} 人已报名").format(n=n(seats)))
-        self.card_rules.set(
-            n(ov.rule_todos), self.tr("群规检查引擎接入后在此计数")
-        )
+        self.card_rules.set("…", self.tr("正在按群规检查成员…"))
+        self.ctx.tasks.submit(_count_rule_todos, on_done=self._show_rule_todos, on_error=self._failed,
+                              owner=self, label=self.tr("检查群规"))
         self._fill_events(ov)
         if not self.charts.data:
             self.charts.schedule()
         if self._dirty:
             self._dirty = False
             self.reload()
+
+    def _show_rule_todos(self, counts: tuple[int, int]) -> None:
+        todos, members = counts
+        self.card_rules.set(_n(todos), self.tr("涉及 {n} 名成员，到「群规」处理").format(n=_n(members)))
 
     def _fill_events(self, ov: object) -> None:
         from sqdesk.core.overview import Overview
@@ -278,6 +282,14 @@ class DashboardView(QWidget):
             height = self.events.horizontalHeader().height() + 4
             height += sum(self.events.rowHeight(r) for r in range(len(ov.upcoming)))
             self.events.setFixedHeight(min(height, 420))
+
+
+def _count_rule_todos(h: TaskHandle) -> tuple[int, int]:
+    from sqdesk.core.overview import rule_todo_count
+
+    assert h.ws is not None
+    with h.ws.read() as s:
+        return rule_todo_count(s)
 
 
 def _n(value: int) -> str:

@@ -131,9 +131,11 @@ def _shown(value: Any) -> str:
 
 def revision_text(v: RuleVersionView) -> list[str]:
     """A revision as the lines a diff compares."""
+    scope = "全部群" if v.all_groups else "指定的群 " + "、".join(f"#{g}" for g in v.group_ids)
     return [
         f"标题：{v.title}", f"类别：{v.category}", f"启用：{'是' if v.enabled else '否'}",
-        f"条件：{v.condition or '（无）'}", f"处理动作：{v.action or '（无）'}", "正文：",
+        f"适用范围：{scope}", f"条件：{v.condition or '（无）'}", f"处理动作：{v.action or '（无）'}",
+        f"动作参数：{v.action_arg or '（无）'}", f"宽限天数：{v.grace_days}", "正文：",
         *(v.body.splitlines() or [""]),
     ]
 
