@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
@@ -222,9 +222,8 @@ def test_verdicts_are_recorded_and_never_suggested_again(ws) -> None:
     world = build_world(ws)
     with ws.read() as s:
         first = matching.suggest_matches(s, today=TODAY, need_ids=[world.ids["n01"], world.ids["n04"]])
-    top = {world.keys[x.need_id]: x for x in reversed(first)}  # first suggestion per need
-    n01_best, n04_best = [x for x in first if x.need_id == world.ids["n01"]][0], [x for x in first if x.need_id == world.ids["n04"]][0]
-    del top
+    n01_best = next(x for x in first if x.need_id == world.ids["n01"])
+    n04_best = next(x for x in first if x.need_id == world.ids["n04"])
     with ws.write() as s:
         rejected = matching.reject_suggestion(s, n01_best, operator="小王", note="对方最近不接单")
         accepted = matching.accept_suggestion(s, n04_best, operator="小王")
@@ -329,3 +328,99 @@ def test_job_side_follows_the_wording() -> None:
     }
     for (category, text), side in cases.items():
         assert matching.job_side(category, normalize(text)) == side, text
+
+
+# Posts of a few topics (小程序, 小红书, 融资) with their partners and distractors, so a
+# random community of them has many real pairs.
+CLUSTER = ("n01", "o01", "o02", "o41", "o42", "n02", "o03", "n04", "n05", "o06", "o07", "o08", "o09",
+           "n09", "n10", "o15", "o16", "o17", "o18", "o30")
+POSTS = [(it["kind"], it["category"], it["text"], it["keywords"]) for it in LABELLED["items"] if it["key"] in CLUSTER]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    posts=st.lists(
+        st.tuples(st.integers(0, len(POSTS) - 1), st.integers(0, 3), st.sampled_from(("open", "open", "open", "closed", "matched")),
+                  st.integers(-20, 40), st.sampled_from((None, -3, 0, 10))),
+        min_size=2, max_size=30),
+    left=st.sets(st.integers(0, 3), max_size=1),
+    decided=st.lists(st.integers(0, 10_000), max_size=6),
+    per_need=st.integers(1, 4),
+)
+def test_rules_hold_for_any_small_community(
+    posts: list[tuple[int, int, str, int, int | None]], left: set[int], decided: list[int], per_need: int
+) -> None:
+    """Random communities from the labelled posts: only open, current items of members
+    still in the community, never one's own offer, never a recorded pair, at most
+    ``per_need`` each, best first with ties by offer id, the same with or without numpy
+    and when asked need by need."""
+    import tempfile
+    from pathlib import Path
+
+    from sqdesk.core.workspace import open_workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = open_workspace(Path(tmp) / "p.sqdesk", operator="测试员")
+        try:
+            with ws.write() as s:
+                gid = create_group(s, "一群").id
+                members = []
+                for i in range(4):
+                    status = "已退出" if i in left else "在群"
+                    mid = roster.create_member(s, roster.MemberInput(f"成员{i}", {"city": ("杭州", "上海")[i % 2], "status": status})).id
+                    members.append(mid)
+                    if i % 3:
+                        s.execute(insert(Membership), [{"member_id": mid, "group_id": gid, "nickname": ""}])
+                rows = []
+                for post, who, status, age, expires in posts:
+                    kind, category, text, keywords = POSTS[post]
+                    created = TODAY - dt.timedelta(days=age)
+                    exp = TODAY + dt.timedelta(days=expires) if expires is not None else None
+                    if exp is not None and exp < created:
+                        created = exp
+                    rows.append(dict(member_id=members[who], kind=kind, category=category, text=text,
+                                     keywords=",".join(keywords), created_on=created, expires_on=exp, status=status))
+                from sqdesk.models import SupplyDemand
+
+                s.execute(insert(SupplyDemand), rows)
+                items = {r.id: r for r in s.scalars(select(SupplyDemand))}
+                pairs = sorted((o.id, n.id) for o in items.values() for n in items.values()
+                               if (o.kind, n.kind) == ("供给", "需求") and o.member_id != n.member_id
+                               and "closed" not in (o.status, n.status))
+                recorded = set()
+                for k in decided:
+                    if pairs and pairs[k % len(pairs)] not in recorded:
+                        sd.record_match(s, *pairs[k % len(pairs)])
+                        recorded.add(pairs[k % len(pairs)])
+                snapshot = {i: (r.kind, r.member_id, r.status, r.created_on, r.expires_on) for i, r in items.items()}
+            with ws.read() as s:
+                got = matching.suggest_matches(s, today=TODAY, per_need=per_need)
+                one_by_one = [x for nid in sorted({v for v in snapshot if snapshot[v][0] == "需求"})
+                              for x in matching.suggest_matches(s, today=TODAY, per_need=per_need, need_ids=[nid])]
+                matching.VECTORIZE = False
+                try:
+                    slow = matching.suggest_matches(s, today=TODAY, per_need=per_need)
+                finally:
+                    matching.VECTORIZE = True
+        finally:
+            ws.close()
+    gone = {members[i] for i in left}
+
+    def current(item_id: int, kind: str) -> bool:
+        k, member, status, created, expires = snapshot[item_id]
+        return (k == kind and status == "open" and member not in gone and created <= TODAY
+                and (expires is None or expires >= TODAY))
+
+    assert got == slow == one_by_one
+    note(f"{len(got)} suggestions")
+    counts: dict[int, int] = defaultdict(int)
+    for x in got:
+        assert current(x.need_id, "需求") and current(x.offer_id, "供给")
+        assert x.need_member_id != x.offer_member_id and snapshot[x.need_id][1] == x.need_member_id
+        assert (x.offer_id, x.need_id) not in recorded
+        assert matching.DEFAULT_MIN_SCORE <= x.score <= 1.0
+        counts[x.need_id] += 1
+    assert all(c <= per_need for c in counts.values())
+    for need in counts:
+        rows = [(-x.score, x.offer_id) for x in got if x.need_id == need]
+        assert rows == sorted(rows)
