@@ -1299,7 +1299,7 @@ class _Builder:
             if second != kw and rng.random() < 0.3:
                 words.append(second)
                 body += f"{'也能' if kind == '供给' else '也在找'}{second}相关的，可以一起聊。"
-            keywords = "、".join(words)
+            keywords = ",".join(words)
             age = DAYS - 1 - day
             expires = day + rng.choice((30, 60, 90)) if rng.random() < 0.7 else None
             if age > 60:

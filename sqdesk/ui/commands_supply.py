@@ -110,3 +110,33 @@ class SetMatchOutcomeCommand(CoreCommand):
             session, self.match_id, self._before[0], self._before[1], expected_version=self.version,
             operator=operator,
         ).version
+
+
+class SuggestionVerdictCommand(CoreCommand):
+    """接受 / 不合适 for a suggested pair: records the match (accepted: both items become
+    matched; rejected: never suggested again). Undo removes the record, so the pair is
+    suggested again and the items' status goes back."""
+
+    kinds = ("supply",)
+
+    def __init__(self, ctx: AppContext, suggestion: Any, accept: bool, **kw: Any) -> None:
+        text = (QCoreApplication.translate("commands_supply", "接受推荐：{need} ↔ {offer}") if accept
+                else QCoreApplication.translate("commands_supply", "不采纳推荐：{need} ↔ {offer}"))
+        super().__init__(ctx, text.format(need=suggestion.need_member_name, offer=suggestion.offer_member_name), **kw)
+        self.suggestion = suggestion
+        self.accept = accept
+        self.match_id: int | None = None
+
+    def apply(self, session: Session, operator: str) -> None:
+        from sqdesk.core import matching
+
+        decide = matching.accept_suggestion if self.accept else matching.reject_suggestion
+        self.match_id = decide(session, self.suggestion, operator=operator).id
+
+    def revert(self, session: Session, operator: str) -> None:
+        assert self.match_id is not None
+        match = sd.get_match(session, self.match_id)
+        if match.outcome != "proposed":  # an accepted match must stop holding the items first
+            sd.set_match_outcome(session, self.match_id, "proposed", match.note,
+                                 expected_version=match.version, operator=operator)
+        sd.delete_match(session, self.match_id, operator=operator)

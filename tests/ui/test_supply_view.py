@@ -221,3 +221,34 @@ def test_match_outcome_and_delete_with_undo(qtbot, view: SupplyView, planted) ->
     with ctx.ws.read() as s:
         assert [m.id for m in sd.list_matches(s)] == [ids["match"]]
     assert view.findChild(type(view.suggest_note.parent()), "suggested_matches") is not None
+
+
+def test_suggested_matches_accept_and_undo(qtbot, view: SupplyView) -> None:
+    ws = view.ctx.ws
+    dev = _member(ws, "钱开发")
+    boss = _member(ws, "孙店长")
+    offer = _item(ws, dev, "供给", "承接微信小程序开发，做过电商和预约类", "技能", dt.date.today(), "小程序开发,外包")
+    _item(ws, dev, "供给", "周末可以带大家徒步", "其他", dt.date.today(), "徒步")
+    need = _item(ws, boss, "需求", "门店想做一个预约小程序，找靠谱的开发外包", "服务", dt.date.today(), "小程序,外包")
+    view.ctx.notify("supply")
+    _idle(qtbot, view)
+    assert view.select_item(need)
+    with qtbot.waitSignal(view.suggestions_loaded, timeout=TIMEOUT) as sig:
+        pass
+    assert sig.args[0] >= 1
+    top = view._suggestions[0]
+    assert top.offer_id == offer and "小程序" in top.reason
+    assert all(s.offer_member_name != "孙店长" for s in view._suggestions)
+    view.suggest_list.setCurrentRow(0)
+    assert view.accept_button.isEnabled()
+    view.accept_button.click()
+    _idle(qtbot, view)
+    with ws.read() as s:
+        accepted = [m for m in sd.list_matches(s, need_id=need) if m.offer_id == offer]
+        assert [m.outcome for m in accepted] == ["accepted"]
+        assert sd.get_supply_demand(s, need).status == "matched"
+    view.ctx.undo_stack.undo()
+    _idle(qtbot, view)
+    with ws.read() as s:
+        assert [m for m in sd.list_matches(s, need_id=need) if m.offer_id == offer] == []
+        assert sd.get_supply_demand(s, need).status == "open"

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -59,6 +61,7 @@ class SupplyView(QWidget):
 
     items_loaded = Signal(int)
     matches_loaded = Signal(int)
+    suggestions_loaded = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,13 +210,30 @@ class SupplyView(QWidget):
         suggest_box = QGroupBox(self.tr("推荐匹配"), side)
         suggest_box.setObjectName("suggested_matches")
         gl = QVBoxLayout(suggest_box)
-        self.suggest_note = QLabel(self.tr(
-            "按类别、关键词重合、活跃度和发布时间推荐的对接对象会列在这里（由撮合功能提供，尚未接入）。"),
-            suggest_box)
+        self.suggest_note = QLabel(self.tr("选择一条需求，查看可以对接的供给。"), suggest_box)
         self.suggest_note.setWordWrap(True)
         self.suggest_note.setStyleSheet("color: #475569;")
         gl.addWidget(self.suggest_note)
-        sl.addWidget(suggest_box)
+        self.suggest_list = QListWidget(suggest_box)
+        self.suggest_list.setObjectName("suggestion_list")
+        self.suggest_list.setWordWrap(True)
+        self.suggest_list.itemSelectionChanged.connect(self._suggestion_selection_changed)
+        gl.addWidget(self.suggest_list, 1)
+        srow = QHBoxLayout()
+        srow.addStretch(1)
+        self.accept_button = QPushButton(self.tr("接受推荐"), suggest_box)
+        self.accept_button.setObjectName("accept_suggestion")
+        self.accept_button.clicked.connect(lambda: self.decide_suggestion(True))
+        self.reject_button = QPushButton(self.tr("不合适"), suggest_box)
+        self.reject_button.setObjectName("reject_suggestion")
+        self.reject_button.clicked.connect(lambda: self.decide_suggestion(False))
+        srow.addWidget(self.accept_button)
+        srow.addWidget(self.reject_button)
+        gl.addLayout(srow)
+        self._suggestions: list[Any] = []
+        self._suggest_gen = 0
+        self._suggestion_selection_changed()
+        sl.addWidget(suggest_box, 2)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
@@ -365,6 +385,66 @@ class SupplyView(QWidget):
             self.matches_loaded.emit(len(matches))
 
         self.ctx.tasks.submit(work, on_done=done, owner=self)
+        self._load_suggestions(item)
+
+    # ---- suggested matches (sqdesk.core.matching) ---------------------------------------------------
+    def _load_suggestions(self, item: SupplyDemandView | None) -> None:
+        self._suggest_gen += 1
+        gen = self._suggest_gen
+        self._suggestions = []
+        self.suggest_list.clear()
+        self._suggestion_selection_changed()
+        if item is None or item.kind != "需求" or item.status != "open":
+            self.suggest_note.setText(self.tr("选择一条待撮合的需求，查看可以对接的供给。"))
+            return
+        self.suggest_note.setText(self.tr("正在寻找可以对接的供给…"))
+        need_id = item.id
+
+        def work(h: TaskHandle) -> list[Any] | None:
+            if gen != self._suggest_gen:
+                return None
+            from sqdesk.core.matching import suggest_matches
+
+            with h.ws.read() as s:
+                return suggest_matches(s, need_ids=[need_id], per_need=5)
+
+        def done(found: list[Any] | None) -> None:
+            if found is None or gen != self._suggest_gen:
+                return
+            self._suggestions = list(found)
+            for sug in self._suggestions:
+                text = self.tr("{member}：{text}\n匹配度 {score:.0%} · {reason}").format(
+                    member=sug.offer_member_name, text=sug.offer_text[:60], score=sug.score, reason=sug.reason)
+                self.suggest_list.addItem(QListWidgetItem(text))
+            self.suggest_note.setText(
+                self.tr("按类别、内容和关键词、同城同群、活跃度与发布时间推荐 {n} 条：").format(n=len(found))
+                if found else self.tr("暂时没有合适的供给。"))
+            self._suggestion_selection_changed()
+            self.suggestions_loaded.emit(len(found))
+
+        self.ctx.tasks.submit(work, on_done=done, owner=self, label=self.tr("寻找推荐匹配"))
+
+    def selected_suggestion(self) -> Any | None:
+        row = self.suggest_list.currentRow()
+        return self._suggestions[row] if 0 <= row < len(self._suggestions) and self.suggest_list.selectedItems() else None
+
+    def _suggestion_selection_changed(self) -> None:
+        has = self.selected_suggestion() is not None
+        self.accept_button.setEnabled(has)
+        self.reject_button.setEnabled(has)
+
+    def decide_suggestion(self, accept: bool) -> None:
+        from sqdesk.ui.commands_supply import SuggestionVerdictCommand
+
+        sug = self.selected_suggestion()
+        if sug is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            self.match_message.setText(str(exc))
+            self.match_message.setVisible(True)
+
+        self.ctx.undo_stack.push(SuggestionVerdictCommand(self.ctx, sug, accept, on_error=failed))
 
     def selected_match(self) -> MatchView | None:
         rows = self.matches_table.selectionModel().selectedRows()
