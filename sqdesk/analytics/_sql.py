@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Date, Float, Integer, cast, distinct, func, literal_column, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
@@ -68,6 +70,67 @@ def day_number(session: Session, column: Any, origin: dt.date) -> ColumnElement[
         jd0 = origin.toordinal() + 1721424.5
         return cast(func.julianday(column) - const(jd0), Integer)
     return cast(cast(column, Date) - const(origin), Integer)
+
+
+def days_between(session: Session, start: Any, end: Any) -> ColumnElement[int]:
+    """Whole days from the date of ``start`` to the date of ``end`` (each a DATE or
+    DATETIME column, or a Python date written into the SQL); NULL when either is NULL."""
+    if dialect(session) == "sqlite":
+        def jd(side: Any) -> Any:
+            if isinstance(side, dt.date):
+                return const(float(side.toordinal() + 1721424.5))
+            return func.julianday(func.date(side))
+        return cast(jd(end) - jd(start), Integer)
+
+    def pg(side: Any) -> Any:
+        return const(side) if isinstance(side, dt.date) else cast(side, Date)
+    return cast(pg(end) - pg(start), Integer)
+
+
+def _sqlite_param(value: Any) -> Any:
+    # The text SQLAlchemy's SQLite DATE/DATETIME types store (and so compare against).
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ", "microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def fetch_rows(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> Sequence[Sequence[Any]]:
+    """All rows of ``stmt`` as plain tuples, for columnar bulk reads.
+
+    On SQLite the statement runs on the raw DBAPI cursor: no SQLAlchemy Row objects
+    and no result processing, so DATE/DATETIME columns come back as their stored text
+    (see :func:`as_datetimes`; select day counts with :func:`days_between`). Other
+    backends go through SQLAlchemy (psycopg already returns Python values)."""
+    if conn.dialect.name != "sqlite":
+        return conn.execute(stmt).all()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [_sqlite_param(params[name]) for name in compiled.positiontup or ()]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows
+
+
+def as_datetimes(values: Iterable[Any]) -> list[dt.datetime | None]:
+    """:func:`as_datetime` over a column, fast for SQLite's stored text."""
+    parse = dt.datetime.fromisoformat
+    out: list[dt.datetime | None] = []
+    for v in values:
+        if v is None or isinstance(v, dt.datetime):
+            out.append(v)
+        elif isinstance(v, str):
+            out.append(parse(v))
+        else:
+            out.append(as_datetime(v))
+    return out
 
 
 def div(expr: ColumnElement[int], by: int) -> ColumnElement[int]:

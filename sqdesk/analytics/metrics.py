@@ -43,6 +43,7 @@ who have ever been in one of them.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,10 +57,12 @@ from sqdesk.analytics._sql import (
     CHECKIN_KIND,
     MESSAGE_KIND,
     activity_scan,
-    as_date,
     as_datetime,
+    as_datetimes,
     day_after,
+    days_between,
     dialect,
+    fetch_rows,
 )
 from sqdesk.core.errors import ValidationError
 from sqdesk.models import Activity, Event, Group, Member, Membership, Registration, Tag, member_tags
@@ -264,7 +267,26 @@ def compute_member_metrics(
     ordered by id), plus ``last_active`` (datetime or None) and ``level_computed``.
     ``level`` is the level the member holds (``members.level``), or the computed one
     when none has been stored yet."""
-    as_of = as_of or dt.date.today()
+    # The assembly makes ~100 objects per member while millions are alive; the cyclic
+    # collector would sweep them all repeatedly (a third of the time on 100k members).
+    # Nothing here makes cycles, so it waits until the table is built.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(session, as_of or dt.date.today(), member_ids, group_ids, weights, thresholds)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _compute(
+    session: Session,
+    as_of: dt.date,
+    member_ids: Sequence[int] | None,
+    group_ids: Sequence[int] | None,
+    weights: ScoreWeights,
+    thresholds: LevelThresholds,
+) -> MetricsTable:
     end, starts = _window_starts(as_of)
     d90 = starts[90]
     small = member_ids is not None and len(member_ids) <= SMALL
@@ -284,20 +306,26 @@ def compute_member_metrics(
         else:
             cond = and_(Activity.kind == kind, Activity.occurred_at >= starts[days])
         sums.append(func.sum(case((cond, measure), else_=0)).label(name))
+    # The newest participation in the window comes with it: only members without one
+    # need a look further back (below).
+    sums.append(func.max(case((Activity.kind.in_(ACTIVE_KINDS), Activity.occurred_at))).label("last90"))
     win = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(key).subquery()
 
-    # Last participation before the end of ``as_of``. SQLite: a correlated "newest
-    # matching row" walks ix_activities_member_time backwards and stops at the first
-    # participation row — a probe per member instead of a scan of the log. PostgreSQL
-    # runs such probes one by one but scans in parallel, so there a GROUP BY is cheaper.
+    # Last participation before the end of ``as_of``: the window's, else (members silent
+    # for 90 days) SQLite probes ix_activities_member_time backwards per member — the
+    # correlated "newest matching row" stops at the first participation row, and
+    # coalesce() only evaluates it when the window had none. PostgreSQL runs such probes
+    # one by one but scans in parallel, so there a GROUP BY is cheaper.
     last_conds = [Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
     last_sq: Any = None
-    if dialect(session) == "sqlite":
-        last_col: Any = (
+    sqlite = dialect(session) == "sqlite"
+    if sqlite:
+        probe = (
             select(Activity.occurred_at).where(Activity.member_id == Member.id, *last_conds)
             .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
             .correlate(Member).scalar_subquery()
         )
+        last_col: Any = func.coalesce(win.c.last90, probe)
     else:
         last_sq = (
             select(Activity.member_id.label("mid"), func.max(Activity.occurred_at).label("last"))
@@ -326,70 +354,83 @@ def compute_member_metrics(
         .group_by(invitee.inviter_id)
         .subquery()
     )
-    first_ms = (
-        select(Membership.member_id.label("mid"), func.min(Membership.joined_on).label("first_join"))
-        .group_by(Membership.member_id)
-        .subquery()
-    )
+    # The first known group join stands in for a missing members.joined_on: SQLite looks
+    # it up per such member (coalesce() skips it otherwise), PostgreSQL joins a GROUP BY.
+    first_ms: Any = None
+    if sqlite:
+        joined: Any = func.coalesce(
+            Member.joined_on,
+            select(func.min(Membership.joined_on)).where(Membership.member_id == Member.id)
+            .correlate(Member).scalar_subquery(),
+        )
+    else:
+        first_ms = (
+            select(Membership.member_id.label("mid"), func.min(Membership.joined_on).label("first_join"))
+            .group_by(Membership.member_id)
+            .subquery()
+        )
+        joined = func.coalesce(Member.joined_on, first_ms.c.first_join)
 
     def zero(col: Any) -> Any:
         return func.coalesce(col, 0)
 
+    # Day counts are computed in SQL (no per-member date parsing in Python).
     stmt = (
         select(
-            Member.id, Member.joined_on, first_ms.c.first_join,
+            Member.id, days_between(session, joined, as_of), days_between(session, as_of, Member.paid_until),
             func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
-            Member.role, Member.level, Member.status, Member.paid_until, last_col,
+            Member.role, Member.level, Member.status, last_col,
             *(zero(win.c[name]) for name in _WINDOW_KINDS),
             zero(reg.c.registered), zero(reg.c.attended), zero(reg.c.no_show), zero(stayed.c.n),
         )
         .outerjoin(win, win.c.mid == Member.id)
         .outerjoin(reg, reg.c.mid == Member.id)
         .outerjoin(stayed, stayed.c.mid == Member.id)
-        .outerjoin(first_ms, first_ms.c.mid == Member.id)
         .where(and_(True, *_member_scope(member_ids, group_ids)))
         .order_by(Member.id)
     )
+    if first_ms is not None:
+        stmt = stmt.outerjoin(first_ms, first_ms.c.mid == Member.id)
     if last_sq is not None:
         stmt = stmt.outerjoin(last_sq, last_sq.c.mid == Member.id)
-    # Through the session's Connection: plain Core rows, without the ORM's per-row
-    # loading machinery (these are columns, not entities).
     conn = session.connection()
-    rows = conn.execute(stmt).all()
+    rows = fetch_rows(conn, stmt)
     if member_ids is not None and not small:
         wanted = set(member_ids)
         rows = [r for r in rows if r[0] in wanted]
     n = len(rows)
-    width = 9 + len(_WINDOW_KINDS) + 4
+    width = 8 + len(_WINDOW_KINDS) + 4
     cols_t: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * width
-    ids = [int(v) for v in cols_t[0]]
+    del rows
+    ids = list(cols_t[0])
     pos = {mid: i for i, mid in enumerate(ids)}
-    k = 9
+    k = 8
     window_cols = {name: list(cols_t[k + j]) for j, name in enumerate(_WINDOW_KINDS)}
     k += len(_WINDOW_KINDS)
     registered, attended, no_shows, stayed_n = (list(cols_t[k + j]) for j in range(4))
 
-    # -- groups (current memberships) and tags; names joined in Python (those tables are
-    # tiny), lists sorted by name.
-    group_name = {int(g): name for g, name in session.execute(select(Group.id, Group.name))}
+    # -- groups (memberships current on ``as_of``, filtered in SQL) and tags; names joined
+    # in Python (those tables are tiny), lists sorted by name.
+    group_name = {int(g): name for g, name in fetch_rows(conn, select(Group.id, Group.name))}
     groups_of: list[list[str]] = [[] for _ in range(n)]
-    gstmt = select(Membership.member_id, Membership.group_id, Membership.joined_on, Membership.left_on)
+    gstmt = select(Membership.member_id, Membership.group_id).where(
+        or_(Membership.left_on.is_(None), Membership.left_on > as_of),
+        or_(Membership.joined_on.is_(None), Membership.joined_on <= as_of),
+    )
     if small:
         gstmt = gstmt.where(Membership.member_id.in_(ids))
-    for mid, gid, joined, left in conn.execute(gstmt):
-        i = pos.get(mid)
-        if i is None:
-            continue
-        joined_d, left_d = as_date(joined), as_date(left)
-        if (left_d is None or left_d > as_of) and (joined_d is None or joined_d <= as_of):
+    get = pos.get
+    for mid, gid in fetch_rows(conn, gstmt):
+        i = get(mid)
+        if i is not None:
             groups_of[i].append(group_name[gid])
-    tag_name = {int(t): name for t, name in session.execute(select(Tag.id, Tag.name))}
+    tag_name = {int(t): name for t, name in fetch_rows(conn, select(Tag.id, Tag.name))}
     tags_of: list[list[str]] = [[] for _ in range(n)]
     tstmt = select(member_tags.c.member_id, member_tags.c.tag_id)
     if small:
         tstmt = tstmt.where(member_tags.c.member_id.in_(ids))
-    for mid, tid in conn.execute(tstmt):
-        i = pos.get(mid)
+    for mid, tid in fetch_rows(conn, tstmt):
+        i = get(mid)
         if i is not None:
             tags_of[i].append(tag_name[tid])
     for lists in (groups_of, tags_of):
@@ -397,35 +438,42 @@ def compute_member_metrics(
             if len(names_) > 1:
                 names_.sort()
 
-    # -- per-member arithmetic: dates, score, level ------------------------------------
-    last_active = [as_datetime(v) for v in cols_t[8]]
-    since_join: list[object] = []
-    for joined_on, first_join in zip(cols_t[1], cols_t[2], strict=True):
-        joined = as_date(joined_on) or as_date(first_join)
-        since_join.append((as_of - joined).days if joined is not None else None)
+    # -- per-member arithmetic: score, level -----------------------------------------------
+    last_active = as_datetimes(cols_t[7])
+    since_join: list[object] = list(cols_t[1])
+    today = as_of.toordinal()
     inactive: list[object] = [
-        (as_of - last.date()).days if last is not None else since
+        since if last is None else today - last.toordinal()
         for last, since in zip(last_active, since_join, strict=True)
     ]
-    paid: list[object] = [
-        (as_date(v) - as_of).days if v is not None else None  # type: ignore[operator]
-        for v in cols_t[7]
-    ]
-    score: list[object] = []
-    level: list[object] = []
-    level_computed: list[object] = []
+    # The score depends on a handful of small counts, so members share inputs a lot:
+    # computed once per distinct input (``idle`` is None for the never active).
+    memo: dict[tuple[Any, ...], float] = {}
+    lookup = memo.get
+    score: list[float] = []
     feeds = zip(
-        last_active, inactive, window_cols["messages_30d"], window_cols["checkins_30d"],
-        window_cols["shares_30d"], window_cols["invites_30d"], stayed_n, attended, no_shows,
-        window_cols["violations_30d"], cols_t[5], strict=True,
+        [None if last is None else idle for last, idle in zip(last_active, inactive, strict=True)],
+        window_cols["messages_30d"], window_cols["checkins_30d"], window_cols["shares_30d"],
+        window_cols["invites_30d"], stayed_n, attended, no_shows, window_cols["violations_30d"],
+        strict=True,
     )
-    for last, idle, m30, chk, shr, inv, stay, att, nos, vio, held in feeds:
-        ever = last is not None
-        sc = score_of(idle if ever else None, ever, m30, chk, shr, inv, stay, att, nos, vio, weights)
-        computed = level_of(sc, ever and last >= d90, thresholds)
+    for key in feeds:
+        sc = lookup(key)
+        if sc is None:
+            idle_, m30, chk, shr, inv, stay, att, nos, vio = key
+            sc = memo[key] = score_of(idle_, idle_ is not None, m30, chk, shr, inv, stay, att, nos, vio, weights)
         score.append(sc)
-        level_computed.append(computed)
-        level.append(held if held in LEVELS else computed)
+    core, active, normal = thresholds.core, thresholds.active, thresholds.normal
+    level_computed: list[object] = [
+        "沉默" if last is None or last < d90
+        else "核心" if sc >= core else "活跃" if sc >= active else "一般" if sc >= normal else "潜水"
+        for last, sc in zip(last_active, score, strict=True)
+    ]
+    held_ok = frozenset(LEVELS)
+    level: list[object] = [
+        held if held in held_ok else computed
+        for held, computed in zip(cols_t[5], level_computed, strict=True)
+    ]
 
     columns: dict[str, list[object]] = {
         "inactive_days": inactive,
@@ -441,14 +489,14 @@ def compute_member_metrics(
         "violations_30d": window_cols["violations_30d"],
         "invites_stayed": stayed_n,
         "days_since_join": since_join,
-        "has_intro": [bool(v) for v in cols_t[3]],
+        "has_intro": list(map(bool, cols_t[3])),
         "role": list(cols_t[4]),
         "level": level,
         "status": list(cols_t[6]),
         "groups": groups_of,  # type: ignore[dict-item]
         "tags": tags_of,  # type: ignore[dict-item]
-        "paid_until_days": paid,
-        "score": score,
+        "paid_until_days": list(cols_t[2]),
+        "score": score,  # type: ignore[dict-item]
         "last_active": last_active,  # type: ignore[dict-item]
         "level_computed": level_computed,
     }
