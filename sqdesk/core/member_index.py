@@ -77,8 +77,12 @@ class MemberIndex:
 
     def _find(self, term: str) -> list[int]:
         """Row positions whose text contains ``term``, ascending."""
-        hits: list[int] = []
         big, starts, texts = self._big, self._starts, self.texts
+        if big.count(term) * 20 > len(texts):
+            # a common term ("1", "z") hits most rows: one membership test per row at C
+            # speed beats a bisect per occurrence (11 ms vs 58 ms at 100k members)
+            return [r for r, text in enumerate(texts) if term in text]
+        hits: list[int] = []
         i = big.find(term)
         while i != -1:
             k = bisect.bisect_right(starts, i) - 1
