@@ -979,7 +979,7 @@ or press Ctrl+N to add one.</translation>
     </message>
     <message>
         <source> 行</source>
-        <translation></translation>
+        <translation> </translation>
     </message>
     <message>
         <source>工作表</source>

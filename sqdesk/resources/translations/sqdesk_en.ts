@@ -203,8 +203,16 @@ If this keeps happening, please send that file to support.</translation>
         <translation>{n} people signed up</translation>
     </message>
     <message>
-        <source>群规检查引擎接入后在此计数</source>
-        <translation>Counted here once the rule engine is connected</translation>
+        <source>正在按群规检查成员…</source>
+        <translation>Checking members against the rules…</translation>
+    </message>
+    <message>
+        <source>检查群规</source>
+        <translation>Checking rules</translation>
+    </message>
+    <message>
+        <source>涉及 {n} 名成员，到「群规」处理</source>
+        <translation>{n} member(s) involved; handle them in Rules</translation>
     </message>
     <message>
         <source>M月d日 ddd HH:mm</source>
