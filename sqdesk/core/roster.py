@@ -197,11 +197,14 @@ def derived_columns(
     tags: Iterable[str] = (),
 ) -> dict[str, str]:
     full, initials = pinyin_keys(display_name)
-    parts: list[str | None] = [display_name, full, initials]
     if real_name and real_name != display_name:
         rfull, rinit = pinyin_keys(real_name)
-        parts += [real_name, rfull, rinit]
-    parts += [phone, wechat_id, city, *nicknames, *("#" + t for t in tags)]
+        parts: list[str | None] = [display_name, full, initials, real_name, rfull, rinit, phone, wechat_id, city]
+    else:
+        parts = [display_name, full, initials, phone, wechat_id, city]
+    parts.extend(nicknames)
+    if tags:
+        parts.extend(["#" + t for t in tags])
     return {"name_pinyin": full, "name_initials": initials, "search_text": search_blob(*parts)}
 
 

@@ -32,6 +32,21 @@ def _char_pinyin(ch: str) -> str:
     return readings[0][0] if readings and readings[0] else ""
 
 
+_CHAR_READINGS: dict[str, str] = {}
+"""char → its pinyin ("" when it has none); ASCII letters/digits map to themselves."""
+_CHAR_READINGS_MAX = 65536
+
+
+def _reading(ch: str) -> str:
+    if ch.isascii():
+        py = ch if ch.isalnum() else ""
+    else:
+        py = _char_pinyin(ch)
+    if len(_CHAR_READINGS) < _CHAR_READINGS_MAX:
+        _CHAR_READINGS[ch] = py
+    return py
+
+
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, lower-case, no spaces: 张三 → ("zhangsan", "zs").
 
@@ -39,19 +54,21 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     other characters (emoji, punctuation) are dropped. Cached per character: a roster of
     100k names costs one pypinyin call per distinct character, not per name.
     """
+    if not name.isascii() and not unicodedata.is_normalized("NFKC", name):
+        name = unicodedata.normalize("NFKC", name)
     full: list[str] = []
     initials: list[str] = []
     first_han = True
-    for ch in unicodedata.normalize("NFKC", name).lower():
-        if ch.isascii():
-            if ch.isalnum():
-                full.append(ch)
-                initials.append(ch)
-            continue
-        py = _SURNAME_READINGS.get(ch) if first_han else None
-        py = py or _char_pinyin(ch)
+    readings = _CHAR_READINGS
+    for ch in name.lower():
+        py = readings.get(ch)
+        if py is None:
+            py = _reading(ch)
+        if first_han and not ch.isascii():
+            py = _SURNAME_READINGS.get(ch) or py
+            if py:
+                first_han = False
         if py:
-            first_han = False
             full.append(py)
             initials.append(py[0])
     return "".join(full), "".join(initials)
@@ -77,6 +94,10 @@ def normalize_phone(value: object) -> str | None:
     """
     if value is None:
         return None
+    if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit():
+        # the common case, a plain 11-digit mobile: what the general path below returns
+        if value[0] == "1" and value[1] in "3456789":
+            return value
     if isinstance(value, bool):
         raise PhoneError("不是电话号码")
     if isinstance(value, int):
@@ -240,7 +261,7 @@ def split_tags(value: object) -> list[str]:
 def search_blob(*parts: str | None) -> str:
     """The one lower-cased column member search scans (joined by a unit separator so a
     query never matches across two fields)."""
-    text = "\x1f".join(p for p in parts if p)
+    text = "\x1f".join(filter(None, parts))
     # NFKC only where it can change something (full-width forms, compatibility chars):
     # most names are plain CJK/ASCII and skip the normaliser entirely.
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
