@@ -422,7 +422,7 @@
     </message>
     <message>
         <source>（最初的版本）</source>
-        <translation>(first version)</translation>
+        <translation> (first version)</translation>
     </message>
     <message>
         <source>第 {rev} 版</source>
