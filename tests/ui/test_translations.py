@@ -208,11 +208,12 @@ def test_brief_screen_is_english(qtbot: Any, demo_window: Any, ctx: AppContext) 
     assert view.group_button.text() == "Groups: all"
 
 
-@pytest.mark.xfail(strict=True, reason="brief.py _show() renames the tabs with the untranslated sheet names")
+@pytest.mark.xfail(strict=True, reason="the preview's column headers come from the Qt-free brief data (io/brief.py) and stay Chinese")
 def test_brief_tabs_stay_english_after_the_preview(qtbot: Any, demo_window: Any, ctx: AppContext) -> None:
     view = _open(qtbot, demo_window, ctx, "brief")
     qtbot.waitUntil(lambda: view.data is not None and ctx.tasks.is_idle(), timeout=TIMEOUT)
     assert view.tabs.tabText(0) == "Overview"
+    assert view.tabs.tabText(1).startswith("Offers")
     assert [t for t in chrome(view, demo_window) if CJK.search(t)] == []
 
 

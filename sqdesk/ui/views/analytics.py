@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,8 +53,12 @@ if TYPE_CHECKING:
 
 SHOWN_KINDS = frozenset({"members", "groups", "activity", "events", "workspace"})
 DRILL_LIMIT = 5000
-PRESETS = (("3", "近 3 个月"), ("6", "近 6 个月"), ("12", "近 12 个月"), ("24", "近 2 年"),
-           ("year", "今年"), ("custom", "自定义…"))
+PRESETS = (("3", QT_TRANSLATE_NOOP("AnalyticsView", "近 3 个月")),
+           ("6", QT_TRANSLATE_NOOP("AnalyticsView", "近 6 个月")),
+           ("12", QT_TRANSLATE_NOOP("AnalyticsView", "近 12 个月")),
+           ("24", QT_TRANSLATE_NOOP("AnalyticsView", "近 2 年")),
+           ("year", QT_TRANSLATE_NOOP("AnalyticsView", "今年")),
+           ("custom", QT_TRANSLATE_NOOP("AnalyticsView", "自定义…")))
 
 
 def months_back(end: dt.date, months: int) -> dt.date:

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QDate,
     QModelIndex,
@@ -146,6 +147,15 @@ def overview_rows(data: BriefData) -> list[tuple[Any, ...]]:
     return rows
 
 
+# the workbook's sheet names, shown as tab titles (translated in the BriefView context)
+SHEET_TABS = (
+    QT_TRANSLATE_NOOP("BriefView", "概览"), QT_TRANSLATE_NOOP("BriefView", "供给"),
+    QT_TRANSLATE_NOOP("BriefView", "需求"), QT_TRANSLATE_NOOP("BriefView", "匹配建议"),
+    QT_TRANSLATE_NOOP("BriefView", "活动"), QT_TRANSLATE_NOOP("BriefView", "活跃度"),
+    QT_TRANSLATE_NOOP("BriefView", "待办"),
+)
+
+
 class BriefView(QWidget):
     """The 简报 screen."""
 
@@ -243,7 +253,7 @@ class BriefView(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("brief_tabs")
-        for name in ("概览", "供给", "需求", "匹配建议", "活动", "活跃度", "待办"):
+        for name in SHEET_TABS:
             model = SheetModel(self)
             table = QTableView(self.tabs)
             table.setObjectName(f"brief_table_{name}")
@@ -423,7 +433,7 @@ class BriefView(QWidget):
         for i in range(self.tabs.count()):
             name = list(self.models)[i]
             n = self.models[name].rowCount()
-            self.tabs.setTabText(i, name if name == "概览" else f"{name} ({n:,})")
+            self.tabs.setTabText(i, self.tr(name) if name == "概览" else f"{self.tr(name)} ({n:,})")
         self._size_columns()
         parts = [f"{s.name} {len(s.rows):,}" for s in data.sheets]
         text = self.tr("{period}：{parts}").format(period=data.period_label, parts="　".join(parts))
