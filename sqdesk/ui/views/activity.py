@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -41,6 +40,7 @@ from sqdesk.ui.dialogs.activity_dialog import qdate
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.activity_model import ActivityColumn, ActivityLogModel, Cursor
 from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
+from sqdesk.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from sqdesk.core.imports import BatchView
@@ -264,23 +264,8 @@ class ActivityView(QWidget):
         lay.addWidget(self.actions_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.table = QTableView(self.splitter)
-        self.table.setObjectName("activity_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = record_table(self.splitter, self.model, "activity_table", context_menu=self._context_menu)
         hh = self.table.horizontalHeader()
-        hh.setStretchLastSection(True)
-        hh.setHighlightSections(False)
         fm = self.fontMetrics()
         samples = dict(WIDTHS)
         samples[ActivityColumn.KIND] = max((vocab(k) for k in ACTIVITY_KINDS), key=fm.horizontalAdvance)

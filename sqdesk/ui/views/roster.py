@@ -29,7 +29,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -58,6 +56,7 @@ from sqdesk.ui.dialogs.choice_dialog import ChoiceDialog
 from sqdesk.ui.dialogs.member_dialog import MemberPanel
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.roster_model import COLUMN_COUNT, RosterColumn, RosterTableModel
+from sqdesk.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
@@ -175,25 +174,11 @@ class RosterView(QWidget):
         lay.addWidget(self.actions_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.table = QTableView(self.splitter)
-        self.table.setObjectName("roster_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table = record_table(self.splitter, self.model, "roster_table", context_menu=self._context_menu)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setCornerButtonEnabled(False)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
         hh.setSortIndicatorClearable(True)
         cell_fm = self.table.fontMetrics()

@@ -42,6 +42,7 @@ from sqdesk.ui.itemmodels.supply_model import (
     status_label,
 )
 from sqdesk.ui.views.activity import DateRangeFilter
+from sqdesk.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
@@ -126,23 +127,8 @@ class SupplyView(QWidget):
         lay.addWidget(self.actions_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.table = QTableView(self.splitter)
-        self.table.setObjectName("supply_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = record_table(self.splitter, self.model, "supply_table", context_menu=self._context_menu)
         hh = self.table.horizontalHeader()
-        hh.setStretchLastSection(True)
-        hh.setHighlightSections(False)
         char = self.fontMetrics().averageCharWidth()
         fm = self.fontMetrics()
         samples = dict(WIDTHS)
