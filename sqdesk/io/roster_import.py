@@ -1078,10 +1078,10 @@ def _commit(
         memberships = _memberships(r, m["joined_on"]) if r.groups else []
         m.update(derived_columns(
             m["display_name"], m["real_name"], m["phone"], m["wechat_id"], m["city"],
-            [ms[1] for ms in memberships if ms[1]], r.tags,
+            [ms[1] for ms in memberships if ms[1]] if memberships else (), r.tags,
         ))
         m["id"] = mid
-        m["inviter_id"] = inviter_id(r)
+        m["inviter_id"] = inviter_id(r) if r.inviter_ref is not None else None
         m["custom"] = to_json(r.custom)
         m["consent"] = bool(m["consent"])
         if sqlite:
