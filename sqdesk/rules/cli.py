@@ -27,7 +27,28 @@ def add_rules_parser(subparsers: Any) -> argparse.ArgumentParser:
                        help="按哪一天计算（默认今天），如 2025-06-30")
     check.add_argument("--evidence", action="store_true", help="同时列出每个数值背后的动态记录")
     check.set_defaults(handler=cmd_rules_check)
+    export = rules_sub.add_parser("export", help="导出某一天生效的群规（.txt 可直接贴到群公告，或 .xlsx）")
+    _add_workspace_args(export)
+    export.add_argument("--out", required=True, metavar="FILE.txt|FILE.xlsx")
+    export.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE",
+                        help="哪一天生效的群规（默认现在）")
+    export.set_defaults(handler=cmd_rules_export)
     return rules
+
+
+def cmd_rules_export(args: argparse.Namespace) -> int:
+    from sqdesk.core.workspace import open_workspace
+    from sqdesk.io.rules_export import export_published_rules
+
+    when = dt.datetime.combine(args.as_of, dt.time(23, 59, 59)) if args.as_of else None
+    ws = open_workspace(args.workspace, db_url=args.db)
+    try:
+        with ws.read() as s:
+            n = export_published_rules(s, args.out, when)
+    finally:
+        ws.close()
+    print(f"已导出 {n} 条群规到 {args.out}")
+    return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -285,8 +285,8 @@
         <translation>Copy the full rules, ready to paste into a group announcement</translation>
     </message>
     <message>
-        <source>导出 .txt</source>
-        <translation>Export .txt</translation>
+        <source>导出…</source>
+        <translation>Export…</translation>
     </message>
     <message>
         <source>发布文本</source>
@@ -437,16 +437,16 @@
         <translation>Copied; paste it into the group announcement.</translation>
     </message>
     <message>
-        <source>导出群规文本</source>
-        <translation>Export the rules text</translation>
+        <source>导出群规</source>
+        <translation>Export the rules</translation>
     </message>
     <message>
         <source>群规_{day}.txt</source>
         <translation>rules_{day}.txt</translation>
     </message>
     <message>
-        <source>文本文件 (*.txt)</source>
-        <translation>Text files (*.txt)</translation>
+        <source>文本文件 (*.txt);;Excel 工作簿 (*.xlsx)</source>
+        <translation>Text files (*.txt);;Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
         <source>已导出到 {path}</source>

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sqdesk.core.errors import UserError
 from sqdesk.core.rules_store import RuleVersionView, RuleView
 from sqdesk.ui.dialogs.activity_dialog import qdate
 from sqdesk.ui.dialogs.rule_dialog import RuleEditor, variable_label
@@ -374,7 +375,7 @@ class RulesView(QWidget):
         self.copy_button.setObjectName("copy_published")
         self.copy_button.setToolTip(self.tr("复制群规全文，可直接粘贴到群公告"))
         self.copy_button.clicked.connect(self.copy_published)
-        self.export_button = QPushButton(self.tr("导出 .txt"), pub)
+        self.export_button = QPushButton(self.tr("导出…"), pub)
         self.export_button.clicked.connect(lambda: self.export_published())
         ph.addWidget(self.copy_button)
         ph.addWidget(self.export_button)
@@ -945,19 +946,27 @@ class RulesView(QWidget):
         self.published_message.setText(self.tr("已复制，可以粘贴到群公告。"))
 
     def export_published(self, path: str | Path | None = None) -> Path | None:
+        """The published text for the chosen date, as .txt (for a group announcement) or
+        .xlsx (for leaders), written by sqdesk.io.rules_export."""
         if path is None:
             day = self.published_date.date().toString("yyyy-MM-dd")
             chosen, _f = QFileDialog.getSaveFileName(
-                self, self.tr("导出群规文本"), self.tr("群规_{day}.txt").format(day=day),
-                self.tr("文本文件 (*.txt)"))
+                self, self.tr("导出群规"), self.tr("群规_{day}.txt").format(day=day),
+                self.tr("文本文件 (*.txt);;Excel 工作簿 (*.xlsx)"))
             if not chosen:
                 return None
             path = chosen
+        from sqdesk.io.rules_export import export_published_rules
+
         target = Path(path)
-        tmp = target.with_name(target.name + ".tmp")
-        # UTF-8 with BOM and CRLF: Windows Notepad and WeChat paste both read it right
-        tmp.write_text(self.published.toPlainText().replace("\n", "\r\n"), encoding="utf-8-sig", newline="")
-        tmp.replace(target)
+        qd = self.published_date.date()
+        when = dt.datetime(qd.year(), qd.month(), qd.day(), 23, 59, 59)
+        try:
+            with self.ctx.ws.read() as s:
+                export_published_rules(s, target, when)
+        except UserError as exc:
+            self.published_message.setText(str(exc))
+            return None
         self.published_message.setText(self.tr("已导出到 {path}").format(path=target))
         return target
 
