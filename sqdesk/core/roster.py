@@ -508,40 +508,55 @@ def remove_tag_pairs(session: Session, pairs: Sequence[tuple[int, int]], operato
 def move_to_group(
     session: Session, member_ids: Sequence[int], group_id: int, *, from_group_id: int | None = None,
     on: dt.date | None = None, operator: str = "",
-) -> dict[str, list[int]]:
+) -> dict[str, list[Any]]:
     """Add members to a group (and, with from_group_id, record that they left that one).
-    Returns {"joined": membership ids created, "left": membership ids closed} for undo."""
+    A member who had left the group before rejoins it (same membership row, new join
+    date). Returns what undo_move needs: {"joined": membership ids created, "left":
+    membership ids closed, "rejoined": [membership id, previous joined_on, previous left_on]}."""
     on = on or dt.date.today()
-    have = set(
-        session.scalars(
-            select(Membership.member_id).where(Membership.group_id == group_id, Membership.member_id.in_(member_ids))
+    have = {
+        mid: (ms_id, joined, left)
+        for mid, ms_id, joined, left in session.execute(
+            select(Membership.member_id, Membership.id, Membership.joined_on, Membership.left_on)
+            .where(Membership.group_id == group_id, Membership.member_id.in_(member_ids))
         )
-    )
+    }
     new = [m for m in member_ids if m not in have]
     joined: list[int] = []
     if new:
         session.execute(insert(Membership), [{"member_id": m, "group_id": group_id, "joined_on": on, "nickname": ""} for m in new])
         joined = list(session.scalars(select(Membership.id).where(Membership.group_id == group_id, Membership.member_id.in_(new))))
-    left: list[int] = []
+    rejoined = [[ms_id, j, left] for ms_id, j, left in have.values() if left is not None]
+    if rejoined:
+        session.execute(
+            update(Membership).where(Membership.id.in_([r[0] for r in rejoined]))
+            .values(joined_on=on, left_on=None, version=Membership.version + 1)
+        )
+    left_ids: list[int] = []
     if from_group_id is not None:
-        left = list(
+        left_ids = list(
             session.scalars(
                 select(Membership.id).where(
                     Membership.group_id == from_group_id, Membership.member_id.in_(member_ids), Membership.left_on.is_(None)
                 )
             )
         )
-        if left:
-            session.execute(update(Membership).where(Membership.id.in_(left)).values(left_on=on, version=Membership.version + 1))
+        if left_ids:
+            session.execute(update(Membership).where(Membership.id.in_(left_ids)).values(left_on=on, version=Membership.version + 1))
     audit.record(session, operator, "bulk_move", "member", None, after={"ids": len(member_ids), "group_id": group_id})
-    return {"joined": joined, "left": left}
+    return {"joined": joined, "left": left_ids, "rejoined": rejoined}
 
 
-def undo_move(session: Session, result: dict[str, list[int]], operator: str = "") -> None:
+def undo_move(session: Session, result: dict[str, list[Any]], operator: str = "") -> None:
     if result["joined"]:
         session.execute(delete(Membership).where(Membership.id.in_(result["joined"])))
     if result["left"]:
         session.execute(update(Membership).where(Membership.id.in_(result["left"])).values(left_on=None, version=Membership.version + 1))
+    for ms_id, joined_on, left_on in result.get("rejoined", []):
+        session.execute(
+            update(Membership).where(Membership.id == ms_id)
+            .values(joined_on=joined_on, left_on=left_on, version=Membership.version + 1)
+        )
     audit.record(session, operator, "undo_move", "member", None)
 
 

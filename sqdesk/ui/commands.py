@@ -266,7 +266,7 @@ class MoveToGroupCommand(CoreCommand):
         self.member_ids = list(member_ids)
         self.group_id = group_id
         self.from_group_id = from_group_id
-        self._result: dict[str, list[int]] = {"joined": [], "left": []}
+        self._result: dict[str, list[Any]] = {"joined": [], "left": [], "rejoined": []}
 
     def apply(self, session: Session, operator: str) -> None:
         self._result = roster.move_to_group(

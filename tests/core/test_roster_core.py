@@ -84,3 +84,23 @@ def test_list_groups_counts_current_members(ws) -> None:
     with ws.read() as s:
         got = {g.name: (g.platform, g.member_count) for g in groups.list_groups(s)}
     assert got == {"一群": ("微信", 1), "二群": ("QQ", 1)}
+
+
+def test_move_brings_back_a_member_who_had_left_and_undo_restores(ws) -> None:
+    import datetime as dt
+
+    with ws.write() as s:
+        a = groups.create_group(s, "一群")
+        b = groups.create_group(s, "二群")
+        m = roster.create_member(s, roster.MemberInput("回流", groups=[(a.id, "", dt.date(2024, 1, 1))]))
+        first = roster.move_to_group(s, [m.id], b.id, from_group_id=a.id, on=dt.date(2025, 1, 1))
+        back = roster.move_to_group(s, [m.id], a.id, from_group_id=b.id, on=dt.date(2025, 6, 1))
+    assert back["joined"] == [] and len(back["rejoined"]) == 1 and first["joined"]
+    with ws.read() as s:
+        now = {g.group_name: (g.joined_on, g.left_on) for g in roster.get_member(s, m.id).groups}
+    assert now == {"一群": (dt.date(2025, 6, 1), None), "二群": (dt.date(2025, 1, 1), dt.date(2025, 6, 1))}
+    with ws.write() as s:
+        roster.undo_move(s, back)
+    with ws.read() as s:
+        now = {g.group_name: (g.joined_on, g.left_on) for g in roster.get_member(s, m.id).groups}
+    assert now == {"一群": (dt.date(2024, 1, 1), dt.date(2025, 1, 1)), "二群": (dt.date(2025, 1, 1), None)}
