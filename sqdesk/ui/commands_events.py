@@ -25,17 +25,13 @@ if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("commands", text)
-
-
 class CreateEventCommand(CoreCommand):
     """新建活动. Undo deletes it (keeping a snapshot); redo restores it with the same id."""
 
     kinds = ("events",)
 
     def __init__(self, ctx: AppContext, data: core_events.EventInput, **kw: Any) -> None:
-        super().__init__(ctx, _tr("新建活动「{title}」").format(title=data.title), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_events", "新建活动「{title}」").format(title=data.title), **kw)
         self.data = data
         self.event_id: int | None = None
         self._snapshot: dict[str, Any] | None = None
@@ -61,7 +57,7 @@ class EditEventCommand(CoreCommand):
         self, ctx: AppContext, event_id: int, data: core_events.EventInput, *,
         expected_version: int, **kw: Any,
     ) -> None:
-        super().__init__(ctx, _tr("编辑活动「{title}」").format(title=data.title), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_events", "编辑活动「{title}」").format(title=data.title), **kw)
         self.event_id = event_id
         self.data = data
         self.version = expected_version
@@ -88,7 +84,7 @@ class DeleteEventCommand(CoreCommand):
 
     def __init__(self, ctx: AppContext, event_id: int, title: str, *, expected_version: int | None = None,
                  **kw: Any) -> None:
-        super().__init__(ctx, _tr("删除活动「{title}」").format(title=title), **kw)
+        super().__init__(ctx, QCoreApplication.translate("commands_events", "删除活动「{title}」").format(title=title), **kw)
         self.event_id = event_id
         self.version = expected_version
         self._snapshot: dict[str, Any] | None = None
@@ -127,28 +123,28 @@ class RegistrationCommand(CoreCommand):
 
     def revert(self, session: Session, operator: str) -> None:
         assert self._before is not None and self._after is not None
-        checkin.restore(session, self._before, self._after, operator, note=_tr("撤销：{what}").format(what=self.label))
+        checkin.restore(session, self._before, self._after, operator, note=QCoreApplication.translate("commands_events", "撤销：{what}").format(what=self.label))
 
 
 def register_command(ctx: AppContext, event_id: int, member_id: int, name: str, **kw: Any) -> RegistrationCommand:
     return RegistrationCommand(
-        ctx, event_id, _tr("为「{name}」报名").format(name=name),
+        ctx, event_id, QCoreApplication.translate("commands_events", "为「{name}」报名").format(name=name),
         lambda s, op: core_events.register(s, event_id, member_id, op), **kw)
 
 
 def cancel_command(ctx: AppContext, event_id: int, member_id: int, name: str, **kw: Any) -> RegistrationCommand:
     return RegistrationCommand(
-        ctx, event_id, _tr("取消「{name}」的报名").format(name=name),
+        ctx, event_id, QCoreApplication.translate("commands_events", "取消「{name}」的报名").format(name=name),
         lambda s, op: core_events.cancel_registration(s, event_id, member_id, op), **kw)
 
 
 def check_in_command(ctx: AppContext, event_id: int, member_id: int, name: str, **kw: Any) -> RegistrationCommand:
     return RegistrationCommand(
-        ctx, event_id, _tr("「{name}」签到").format(name=name),
+        ctx, event_id, QCoreApplication.translate("commands_events", "「{name}」签到").format(name=name),
         lambda s, op: core_events.check_in(s, event_id, member_id, op), **kw)
 
 
 def no_show_command(ctx: AppContext, event_id: int, title: str, **kw: Any) -> RegistrationCommand:
     return RegistrationCommand(
-        ctx, event_id, _tr("标记「{title}」的缺席").format(title=title),
+        ctx, event_id, QCoreApplication.translate("commands_events", "标记「{title}」的缺席").format(title=title),
         lambda s, op: core_events.mark_no_shows(s, event_id, op), **kw)

@@ -589,4 +589,39 @@
         <translation>Phone</translation>
     </message>
 </context>
+<context>
+    <name>commands_events</name>
+    <message>
+        <source>新建活动「{title}」</source>
+        <translation>New event “{title}”</translation>
+    </message>
+    <message>
+        <source>编辑活动「{title}」</source>
+        <translation>Edit event “{title}”</translation>
+    </message>
+    <message>
+        <source>删除活动「{title}」</source>
+        <translation>Delete event “{title}”</translation>
+    </message>
+    <message>
+        <source>撤销：{what}</source>
+        <translation>Undo: {what}</translation>
+    </message>
+    <message>
+        <source>为「{name}」报名</source>
+        <translation>Register “{name}”</translation>
+    </message>
+    <message>
+        <source>取消「{name}」的报名</source>
+        <translation>Cancel the registration of “{name}”</translation>
+    </message>
+    <message>
+        <source>「{name}」签到</source>
+        <translation>Check in “{name}”</translation>
+    </message>
+    <message>
+        <source>标记「{title}」的缺席</source>
+        <translation>Mark no-shows of “{title}”</translation>
+    </message>
+</context>
 </TS>
