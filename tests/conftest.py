@@ -9,6 +9,7 @@ missing server is an error, not a skip: the team mode must really be tested ther
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,3 +84,26 @@ def sqlite_ws(tmp_path: Path) -> Iterator[object]:
         yield workspace
     finally:
         workspace.close()
+
+
+_exit_status: int | None = None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without the interpreter's final garbage collection once Qt was used.
+
+    PySide6 6.11 can crash (SIGSEGV, faulthandler: "Garbage-collecting") while Python
+    tears down leftover Qt wrappers after the last test has run and been reported —
+    seen in some combinations of the UI test modules. The results are already final
+    here, so end with pytest's own exit status instead of letting that crash replace it.
+    """
+    if _exit_status is not None and "PySide6.QtWidgets" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)

@@ -26,6 +26,7 @@ import queue
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -125,21 +126,34 @@ class _WorkerThread(QThread):
             job = self._jobs.get()
             if job is None:
                 return
-            handle = job.handle
+            # The UI thread keeps the job (its callbacks, and through them widgets) until
+            # it has handled this job's last signal. This thread lets go of everything
+            # before emitting, so it never drops the last reference to a Qt wrapper:
+            # a widget freed here, off the UI thread, crashes Qt (seen as a rare SIGSEGV).
+            handle, fn = job.handle, job.fn
+            del job
             if handle.cancelled():
+                del fn
                 self._bridge.cancelled.emit(handle.id)
                 continue
             self._bridge.started.emit(handle.id)
+            kind, payload = "finished", None
             try:
-                result = job.fn(handle)
+                payload = fn(handle)
             except TaskCancelled:
-                self._bridge.cancelled.emit(handle.id)
+                kind = "cancelled"
             except BaseException as exc:  # noqa: BLE001 — every failure goes back to the UI thread
-                self._bridge.failed.emit(handle.id, exc)
+                # keep the traceback's lines, drop its frames' locals (closures over widgets)
+                traceback.clear_frames(exc.__traceback__)
+                kind, payload = "failed", exc
+            del fn
+            if kind == "finished":
+                self._bridge.finished.emit(handle.id, payload)
+            elif kind == "failed":
+                self._bridge.failed.emit(handle.id, payload)
             else:
-                self._bridge.finished.emit(handle.id, result)
-            finally:
-                del job, handle
+                self._bridge.cancelled.emit(handle.id)
+            del payload, handle
 
 
 class TaskRunner(QObject):

@@ -161,6 +161,54 @@
         <translation>No</translation>
     </message>
     <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>全部群</source>
+        <translation>All groups</translation>
+    </message>
+    <message>
+        <source>指定的群 </source>
+        <translation>Chosen groups </translation>
+    </message>
+    <message>
+        <source>标题：</source>
+        <translation>Title: </translation>
+    </message>
+    <message>
+        <source>类别：</source>
+        <translation>Category: </translation>
+    </message>
+    <message>
+        <source>启用：</source>
+        <translation>Enabled: </translation>
+    </message>
+    <message>
+        <source>适用范围：</source>
+        <translation>Applies to: </translation>
+    </message>
+    <message>
+        <source>条件：</source>
+        <translation>Condition: </translation>
+    </message>
+    <message>
+        <source>处理动作：</source>
+        <translation>Action: </translation>
+    </message>
+    <message>
+        <source>动作参数：</source>
+        <translation>Action argument: </translation>
+    </message>
+    <message>
+        <source>宽限天数：</source>
+        <translation>Grace days: </translation>
+    </message>
+    <message>
+        <source>正文：</source>
+        <translation>Text:</translation>
+    </message>
+    <message>
         <source>群规</source>
         <translation>Rules</translation>
     </message>

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,12 +131,21 @@ def _shown(value: Any) -> str:
 
 
 def revision_text(v: RuleVersionView) -> list[str]:
-    """A revision as the lines a diff compares."""
-    scope = "全部群" if v.all_groups else "指定的群 " + "、".join(f"#{g}" for g in v.group_ids)
+    """A revision as the lines a diff compares (labels in the UI language)."""
+    none = QCoreApplication.translate("RulesView", "（无）")
+    scope = (QCoreApplication.translate("RulesView", "全部群") if v.all_groups
+             else QCoreApplication.translate("RulesView", "指定的群 ") + "、".join(f"#{g}" for g in v.group_ids))
     return [
-        f"标题：{v.title}", f"类别：{v.category}", f"启用：{'是' if v.enabled else '否'}",
-        f"适用范围：{scope}", f"条件：{v.condition or '（无）'}", f"处理动作：{v.action or '（无）'}",
-        f"动作参数：{v.action_arg or '（无）'}", f"宽限天数：{v.grace_days}", "正文：",
+        QCoreApplication.translate("RulesView", "标题：") + v.title,
+        QCoreApplication.translate("RulesView", "类别：") + vocab(v.category),
+        QCoreApplication.translate("RulesView", "启用：")
+        + (QCoreApplication.translate("RulesView", "是") if v.enabled else QCoreApplication.translate("RulesView", "否")),
+        QCoreApplication.translate("RulesView", "适用范围：") + scope,
+        QCoreApplication.translate("RulesView", "条件：") + (v.condition or none),
+        QCoreApplication.translate("RulesView", "处理动作：") + (vocab(v.action) if v.action else none),
+        QCoreApplication.translate("RulesView", "动作参数：") + (v.action_arg or none),
+        QCoreApplication.translate("RulesView", "宽限天数：") + str(v.grace_days),
+        QCoreApplication.translate("RulesView", "正文："),
         *(v.body.splitlines() or [""]),
     ]
 
