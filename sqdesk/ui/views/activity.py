@@ -12,6 +12,7 @@ shown when it arrives — the table does not wait for it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -40,6 +41,7 @@ from sqdesk.ui.dialogs.activity_dialog import qdate
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.activity_model import ActivityColumn, ActivityLogModel, Cursor
 from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
+from sqdesk.ui.widgets.actions import view_action
 from sqdesk.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
@@ -329,16 +331,7 @@ class ActivityView(QWidget):
         lay.addLayout(bottom)
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
-            a = QAction(text, self)
-            a.triggered.connect(lambda _c=False: slot())
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.setToolTip(tip or text)
-            self.addAction(a)
-            self.actions_bar.addAction(a)
-            return a
+        action = functools.partial(view_action, self, bar=self.actions_bar)
 
         self.act_new = action(self.tr("补录动态"), self.new_activity, QKeySequence.StandardKey.New,
                               self.tr("手动补录一条动态 (Ctrl+N)"))

@@ -76,6 +76,7 @@ from sqdesk.ui.commands_events import (
 )
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.registrations_model import RegistrationsModel
+from sqdesk.ui.widgets.actions import Shortcut, view_action
 
 if TYPE_CHECKING:
     from sqdesk.ui.context import AppContext
@@ -761,16 +762,8 @@ class CalendarView(QWidget):
             SPLITTER_STATE_KEY, QByteArray(self.splitter.saveState())))
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-                   tip: str = "", on: QWidget | None = None) -> QAction:
-            a = QAction(text, self)
-            a.triggered.connect(lambda _checked=False: slot())
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.setToolTip(tip or text)
-            (on or self).addAction(a)
-            return a
+        def action(text: str, slot: Any, shortcut: Shortcut, tip: str = "", on: QWidget | None = None) -> QAction:
+            return view_action(on or self, text, slot, shortcut, tip)
 
         self.act_new = action(self.tr("新建活动"), self.new_event, QKeySequence.StandardKey.New,
                               self.tr("新建活动 (Ctrl+N)"))

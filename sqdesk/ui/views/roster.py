@@ -14,6 +14,7 @@ Every edit is a QUndoCommand on ``ctx.undo_stack`` (see :mod:`sqdesk.ui.commands
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,7 @@ from sqdesk.ui.dialogs.choice_dialog import ChoiceDialog
 from sqdesk.ui.dialogs.member_dialog import MemberPanel
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.roster_model import COLUMN_COUNT, RosterColumn, RosterTableModel
+from sqdesk.ui.widgets.actions import view_action
 from sqdesk.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
@@ -228,17 +230,7 @@ class RosterView(QWidget):
         return [self.group_combo, self.role_combo, self.level_combo, self.tag_combo, self.status_combo]
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any,
-                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                   tip: str = "") -> QAction:
-            a = QAction(text, self)
-            a.triggered.connect(lambda _checked=False: slot())
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.setToolTip(tip or text)
-            self.addAction(a)
-            return a
+        action = functools.partial(view_action, self)
 
         self.act_new = action(self.tr("新建成员"), self.new_member, QKeySequence.StandardKey.New,
                               self.tr("新建成员 (Ctrl+N)"))

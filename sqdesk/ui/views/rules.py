@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ from sqdesk.ui.dialogs.rule_dialog import RuleEditor, variable_label
 from sqdesk.ui.i18n import vocab
 from sqdesk.ui.itemmodels.rules_model import RuleColumn, RulesTableModel, TodoTableModel
 from sqdesk.ui.itemmodels.table_model import PAYLOAD_ROLE, StaticTableModel
+from sqdesk.ui.widgets.actions import view_action
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -422,16 +424,7 @@ class RulesView(QWidget):
         return t
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
-            a = QAction(text, self)
-            a.triggered.connect(lambda _c=False: slot())
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.setToolTip(tip or text)
-            self.addAction(a)
-            self.actions_bar.addAction(a)
-            return a
+        action = functools.partial(view_action, self, bar=self.actions_bar)
 
         self.act_new = action(self.tr("新建群规"), self.new_rule, QKeySequence.StandardKey.New,
                               self.tr("新建一条群规 (Ctrl+N)"))

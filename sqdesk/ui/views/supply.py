@@ -8,6 +8,7 @@ will be listed once that exists.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -42,6 +43,7 @@ from sqdesk.ui.itemmodels.supply_model import (
     status_label,
 )
 from sqdesk.ui.views.activity import DateRangeFilter
+from sqdesk.ui.widgets.actions import view_action
 from sqdesk.ui.widgets.record_table import record_table
 
 if TYPE_CHECKING:
@@ -238,16 +240,7 @@ class SupplyView(QWidget):
         return combo
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
-            a = QAction(text, self)
-            a.triggered.connect(lambda _c=False: slot())
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.setToolTip(tip or text)
-            self.addAction(a)
-            self.actions_bar.addAction(a)
-            return a
+        action = functools.partial(view_action, self, bar=self.actions_bar)
 
         self.act_new_offer = action(self.tr("新建供给"), lambda: self.new_item("供给"),
                                     QKeySequence.StandardKey.New, self.tr("新建一条供给 (Ctrl+N)"))
