@@ -310,7 +310,8 @@ def test_starter_rules_reorder_and_published_text(qtbot, view: RulesView, tmp_pa
     assert text.startswith("群规（截至")
     for t in titles:
         assert t in text
-    out = view.export_published(tmp_path / "群规.txt")
+    with qtbot.waitSignal(view.published_exported, timeout=TIMEOUT):
+        out = view.export_published(tmp_path / "群规.txt")
     assert out is not None
     assert out.read_text(encoding="utf-8-sig").replace("\r\n", "\n") == text
     view.copy_published()

@@ -160,6 +160,7 @@ class RulesView(QWidget):
     todo_loaded = Signal(int)
     history_loaded = Signal(int)
     published_loaded = Signal()
+    published_exported = Signal(str)  # the file written
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -958,18 +959,29 @@ class RulesView(QWidget):
             if not chosen:
                 return None
             path = chosen
-        from sqdesk.io.rules_export import export_published_rules
-
         target = Path(path)
         qd = self.published_date.date()
         when = dt.datetime(qd.year(), qd.month(), qd.day(), 23, 59, 59)
-        try:
-            with self.ctx.ws.read() as s:
+
+        def work(h: TaskHandle) -> Path:
+            from sqdesk.io.rules_export import export_published_rules
+
+            with h.ws.read() as s:
                 export_published_rules(s, target, when)
-        except UserError as exc:
-            self.published_message.setText(str(exc))
-            return None
-        self.published_message.setText(self.tr("已导出到 {path}").format(path=target))
+            return target
+
+        def done(written: Path) -> None:
+            self.published_message.setText(self.tr("已导出到 {path}").format(path=written))
+            self.published_exported.emit(str(written))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserError):
+                self.published_message.setText(str(exc))
+            else:
+                self._report(exc)
+
+        # file and database work stay off the UI thread
+        self.ctx.tasks.submit(work, on_done=done, on_error=failed, owner=self, label=self.tr("导出群规"))
         return target
 
     def _report(self, exc: BaseException) -> None:
