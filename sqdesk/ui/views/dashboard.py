@@ -65,6 +65,8 @@ class DashboardView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._rules_counting = False  # a rule to-do count is queued on the worker
+        self._rules_stale = False  # data changed while it was
         self.title = self.tr("总览")
         self.overview: object | None = None
         self._loading = False
@@ -242,9 +244,7 @@ class DashboardView(QWidget):
         self.card_demand.set(n(ov.open_supply.get("需求", 0)), self.tr("状态为待处理且未过期"))
         seats = sum(e.registered for e in ov.upcoming)
         self.card_events.set(n(len(ov.upcoming)), self.tr("共 {n} 人已报名").format(n=n(seats)))
-        self.card_rules.set("…", self.tr("正在按群规检查成员…"))
-        self.ctx.tasks.submit(_count_rule_todos, on_done=self._show_rule_todos, on_error=self._failed,
-                              owner=self, label=self.tr("检查群规"))
+        self._count_rule_todos()
         self._fill_events(ov)
         if not self.charts.data:
             self.charts.schedule()
@@ -252,7 +252,26 @@ class DashboardView(QWidget):
             self._dirty = False
             self.reload()
 
+    def _count_rule_todos(self) -> None:
+        # It evaluates every rule over the member metrics (seconds at 100k members):
+        # at most one count queued on the worker; changes meanwhile ask for one more.
+        if self._rules_counting:
+            self._rules_stale = True
+            return
+        self._rules_counting, self._rules_stale = True, False
+        self.card_rules.set("…", self.tr("正在按群规检查成员…"))
+        self.ctx.tasks.submit(_count_rule_todos, on_done=self._show_rule_todos, on_error=self._rule_count_failed,
+                              owner=self, label=self.tr("检查群规"))
+
+    def _rule_count_failed(self, exc: BaseException) -> None:
+        self._rules_counting = False
+        self._failed(exc)
+
     def _show_rule_todos(self, counts: tuple[int, int]) -> None:
+        self._rules_counting = False
+        if self._rules_stale:
+            self._count_rule_todos()
+            return
         todos, members = counts
         self.card_rules.set(_n(todos), self.tr("涉及 {n} 名成员，到「群规」处理").format(n=_n(members)))
 
