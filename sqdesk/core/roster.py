@@ -633,12 +633,7 @@ def search_member_ids(
     index = cached_index(session)
     if index is not None:
         return search_ids(index, query, flt, order_by, descending, limit)
-    col = SORTABLE[order_by]
-    stmt = select(Member.id).where(and_(True, *search_conditions(query), *filter_conditions(session, flt)))
-    stmt = stmt.order_by(col.desc() if descending else col, Member.id)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    return search_member_ids_sql(session, query, flt, order_by=order_by, descending=descending, limit=limit)
 
 
 @dataclass(frozen=True)
