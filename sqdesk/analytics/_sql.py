@@ -103,13 +103,17 @@ def fetch_rows(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> Sequence[Seq
 
     On SQLite the statement runs on the raw DBAPI cursor: no SQLAlchemy Row objects
     and no result processing, so DATE/DATETIME columns come back as their stored text
-    (see :func:`as_datetimes`; select day counts with :func:`days_between`). Other
-    backends go through SQLAlchemy (psycopg already returns Python values)."""
-    if conn.dialect.name != "sqlite":
+    (see :func:`as_datetimes`; select day counts with :func:`days_between`). On
+    PostgreSQL it runs on the raw psycopg cursor too (psycopg already returns Python
+    values: no Row objects either). Other drivers go through SQLAlchemy."""
+    backend = conn.dialect.name
+    if (backend, conn.dialect.driver) not in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
         return conn.execute(stmt).all()
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
-    args = [_sqlite_param(params[name]) for name in compiled.positiontup or ()]
+    args: Any = (
+        [_sqlite_param(params[name]) for name in compiled.positiontup or ()] if backend == "sqlite" else params
+    )
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), args)
@@ -176,6 +180,8 @@ def int_list(value: Any) -> list[int]:
         return []
     if isinstance(value, str):
         return [int(v) for v in value.split(",")]
+    if isinstance(value, list):  # psycopg's int array: already a list of ints
+        return value
     return [int(v) for v in value]
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -50,6 +50,7 @@ from sqdesk.analytics._sql import (
     day_start,
     distinct_values,
     div,
+    fetch_rows,
     hour_number,
     int_list,
     month_index,
@@ -157,6 +158,17 @@ def _bucket_of_date(scope: Scope, unit: str, day: dt.date) -> int:
     return month_index(day) - month_index(scope.start)
 
 
+def _bucketer(scope: Scope, unit: str) -> Callable[[dt.date], int]:
+    """:func:`_bucket_of_date` for one scope and unit, with its origin computed once."""
+    if unit == "month":
+        m0 = month_index(scope.start)
+        return lambda day: day.year * 12 + day.month - 1 - m0
+    origin = _origin(scope, unit).toordinal()
+    if unit == "week":
+        return lambda day: (day.toordinal() - origin) // 7
+    return lambda day: day.toordinal() - origin
+
+
 def _bucket_expr(session: Session, scope: Scope, unit: str) -> Any:
     if unit == "day":
         return day_number(session, Activity.occurred_at, scope.start)
@@ -219,7 +231,7 @@ def member_intervals(session: Session, scope: Scope) -> dict[int, Interval]:
     if not scope.include_staff:
         stmt = stmt.where(Member.role.not_in(STAFF_ROLES))
     out: dict[int, Interval] = {}
-    for mid, joined, status, first, last_left, n_open in session.execute(stmt):
+    for mid, joined, status, first, last_left, n_open in fetch_rows(session.connection(), stmt):
         has_open = bool(n_open)
         if scope.group_ids is not None:
             join = as_date(first) or as_date(joined)
@@ -268,7 +280,7 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     active = [0] * nb
     first_b: dict[int, int] = {}
     last_b: dict[int, int] = {}
-    for mid, values in session.execute(stmt):
+    for mid, values in fetch_rows(session.connection(), stmt):
         buckets = int_list(values)
         for b in buckets:
             active[b] += 1
@@ -277,13 +289,16 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     # Roster per bucket by a difference array over each member's (widened) interval.
     diff = [0] * (nb + 1)
     intervals = member_intervals(session, scope)
+    bucket_of = _bucketer(scope, unit)
+    start_, end_ = scope.start, scope.end
     for mid, iv in intervals.items():
         # The recorded interval clipped to the scope (empty for an undated departure or
         # a leave date before the join date), in periods.
-        lo_d = max(iv.join or scope.start, scope.start)
-        hi_d = scope.end if not iv.departed else (min(iv.leave, scope.end) if iv.leave else None)
+        join = iv.join
+        lo_d = join if join is not None and join > start_ else start_
+        hi_d = end_ if not iv.departed else (min(iv.leave, end_) if iv.leave else None)
         if hi_d is not None and lo_d <= hi_d:
-            lo, hi = _bucket_of_date(scope, unit, lo_d), _bucket_of_date(scope, unit, hi_d)
+            lo, hi = bucket_of(lo_d), bucket_of(hi_d)
         else:
             lo, hi = nb, -1
         if mid in first_b:

@@ -300,13 +300,24 @@ def _compute(
     # wide window by a table scan, see activity_scan; PostgreSQL's planner chooses).
     when, key = activity_scan(session, d90, end) if not small else (Activity.occurred_at, Activity.member_id)
     aconds = [when >= d90, when < end, *_activity_scope(member_ids, group_ids)]
-    # Aggregates with FILTER (SQLite ≥ 3.30, PostgreSQL): cheaper per row than SUM(CASE …);
-    # the time test comes first since most rows of the window fail it.
+    # Aggregates with FILTER (SQLite ≥ 3.30, PostgreSQL): cheaper per row than SUM(CASE …).
+    # 发言 goes into three disjoint buckets (last 7 days, 8–30, 31–90) so each row feeds
+    # one aggregate; the 30- and 90-day figures are their running sums below.
     sums: list[Any] = []
+    when_ = Activity.occurred_at
+    bucket_conds = {
+        "msg_7": when_ >= starts[7],
+        "msg_30": and_(when_ >= starts[30], when_ < starts[7]),
+        "msg_90": when_ < starts[30],
+    }
+    for name, cond in bucket_conds.items():
+        sums.append(func.sum(Activity.value).filter(cond, Activity.kind == MESSAGE_KIND).label(name))
     for name, (kind, days) in _WINDOW_KINDS.items():
-        cond = Activity.kind == kind if days == 90 else and_(Activity.occurred_at >= starts[days], Activity.kind == kind)
+        if kind == MESSAGE_KIND:
+            continue
+        # The kind test first: most rows are 发言 and fail it at once.
         agg = func.sum(Activity.value) if kind in _SUMMED_KINDS else func.count()
-        sums.append(agg.filter(cond).label(name))
+        sums.append(agg.filter(Activity.kind == kind, Activity.occurred_at >= starts[days]).label(name))
     # The newest participation in the window comes with it: only members without one
     # need a look further back (below).
     sums.append(func.max(Activity.occurred_at).filter(Activity.kind.in_(ACTIVE_KINDS)).label("last90"))
@@ -355,25 +366,26 @@ def _compute(
         .group_by(invitee.inviter_id)
         .subquery()
     )
-    # The first known group join stands in for a missing members.joined_on: SQLite looks
-    # it up per such member (coalesce() skips it otherwise), PostgreSQL joins a GROUP BY.
-    first_ms: Any = None
-    if sqlite:
-        joined: Any = func.coalesce(
-            Member.joined_on,
-            select(func.min(Membership.joined_on)).where(Membership.member_id == Member.id)
-            .correlate(Member).scalar_subquery(),
-        )
-    else:
-        first_ms = (
-            select(Membership.member_id.label("mid"), func.min(Membership.joined_on).label("first_join"))
-            .group_by(Membership.member_id)
-            .subquery()
-        )
-        joined = func.coalesce(Member.joined_on, first_ms.c.first_join)
+    # The first known group join stands in for a missing members.joined_on, looked up
+    # per such member (coalesce() evaluates it only when joined_on is NULL, on SQLite
+    # and PostgreSQL alike).
+    joined: Any = func.coalesce(
+        Member.joined_on,
+        select(func.min(Membership.joined_on)).where(Membership.member_id == Member.id)
+        .correlate(Member).scalar_subquery(),
+    )
 
     def zero(col: Any) -> Any:
         return func.coalesce(col, 0)
+
+    def window_figure(name: str) -> Any:
+        if name == "messages_7d":
+            return zero(win.c.msg_7)
+        if name == "messages_30d":
+            return zero(win.c.msg_7) + zero(win.c.msg_30)
+        if name == "messages_90d":
+            return zero(win.c.msg_7) + zero(win.c.msg_30) + zero(win.c.msg_90)
+        return zero(win.c[name])
 
     # Day counts are computed in SQL (no per-member date parsing in Python).
     stmt = (
@@ -381,7 +393,7 @@ def _compute(
             Member.id, days_between(session, joined, as_of), days_between(session, as_of, Member.paid_until),
             func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
             Member.role, Member.level, Member.status, last_col,
-            *(zero(win.c[name]) for name in _WINDOW_KINDS),
+            *(window_figure(name) for name in _WINDOW_KINDS),
             zero(reg.c.registered), zero(reg.c.attended), zero(reg.c.no_show), zero(stayed.c.n),
         )
         .outerjoin(win, win.c.mid == Member.id)
@@ -390,8 +402,6 @@ def _compute(
         .where(and_(True, *_member_scope(member_ids, group_ids)))
         .order_by(Member.id)
     )
-    if first_ms is not None:
-        stmt = stmt.outerjoin(first_ms, first_ms.c.mid == Member.id)
     if last_sq is not None:
         stmt = stmt.outerjoin(last_sq, last_sq.c.mid == Member.id)
     conn = session.connection()
