@@ -1,9 +1,11 @@
-"""Charts (Qt-free): matplotlib Figures for every analytics figure, with Chinese labels.
+"""Charts (Qt-free): matplotlib Figures for every analytics figure, labelled in Chinese
+or, given the UI's ``translate``, in the UI language.
 
 ``figures``  — one drawing function per figure, taking the analytics dataclass
 ``registry`` — ``CHARTS`` (name → title, compute from a session + Scope, draw, drill-down evidence)
 ``base``     — ``render_png``, drill-down keys, the chart rcParams context
 ``fonts``    — the CJK font chosen from the system
+``i18n``     — ``translate`` (Chinese by default) and the lupdate marker for chart wording
 ``stats``    — the community figures of ``sqdesk stats``
 ``cli``      — ``sqdesk stats`` and ``sqdesk chart`` (imports no matplotlib until run)
 

@@ -23,9 +23,11 @@ from typing import Any, Literal, cast
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis, XAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, Locator
 
 from sqdesk.analytics.community import Period
 from sqdesk.charts.fonts import chart_rc, cjk_font
@@ -49,7 +51,7 @@ DEFAULT_SIZE = (8.0, 4.5)
 @dataclass(frozen=True)
 class DrillKey:
     """What was clicked: ``kind`` and ``args`` are chart-specific plain values; ``label``
-    says it in Chinese for the drill-down table's heading."""
+    says it (in the language the figure was drawn in) for the drill-down table's heading."""
 
     chart: str
     kind: str
@@ -178,22 +180,98 @@ def period_label(p: Period, unit: str) -> str:
     return f"{p.start.month}/{p.start.day}"
 
 
-def thin_ticks(ax: Axes, labels: Sequence[str], *, max_labels: int = 14, axis: str = "x",
-               rotation: float = 0) -> None:
-    """Label at most ``max_labels`` evenly spaced positions 0…n-1 (the last always)."""
-    n = len(labels)
-    if n == 0:
+def thin_ticks(ax: Axes, labels: Sequence[str], *, max_labels: int = 14, axis: str = "x") -> None:
+    """Label at most ``max_labels`` evenly spaced positions 0…n-1 (the last always), and
+    fewer when the axis as drawn has no room for that many side by side (a chart shown
+    small, e.g. on the dashboard): the spacing is chosen at draw time."""
+    if not labels:
         return
-    step = max(1, math.ceil(n / max_labels))
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(_ThinLocator(list(labels), max_labels))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: _label_at(labels, v)))
+
+
+def even_positions(n: int, max_labels: int, min_gap: int = 1) -> list[int]:
+    """At most ``max_labels`` evenly spaced indexes 0…n-1, none closer than ``min_gap``,
+    the last always among them."""
+    step = max(1, math.ceil(n / max(1, max_labels)), min_gap)
     pos = list(range(0, n, step))
-    if pos[-1] != n - 1 and n - 1 - pos[-1] >= step / 2:
+    if pos[-1] != n - 1 and n - 1 - pos[-1] >= max(step / 2, min_gap):
         pos.append(n - 1)
     elif pos[-1] != n - 1:
         pos[-1] = n - 1
-    if axis == "x":
-        ax.set_xticks(pos, [labels[i] for i in pos], rotation=rotation)
-    else:
-        ax.set_yticks(pos, [labels[i] for i in pos], rotation=rotation)
+    return pos
+
+
+def _label_at(labels: Sequence[str], v: float) -> str:
+    i = int(round(v))
+    return labels[i] if 0 <= i < len(labels) and abs(v - i) < 1e-6 else ""
+
+
+def text_extent(text: str, size: float, dpi: float) -> tuple[float, float]:
+    """Width and height in pixels of one-line ``text`` at ``size`` points in the chart fonts
+    (whatever the rcParams in force: matplotlib may format ticks outside the chart context)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(family=chart_rc()["font.family"], size=size)
+    with warnings.catch_warnings():   # measuring only; a missing glyph is reported when drawn
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+        w, h, _d = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    return w * dpi / 72, h * dpi / 72
+
+
+def _tick_room(axis: Axis, count: int) -> tuple[float, float, float]:
+    """(pixels per tick when ``count`` share the axis, the tick labels' font size, dpi)."""
+    ax = axis.axes
+    length = ax.bbox.width if isinstance(axis, XAxis) else ax.bbox.height
+    size = float(axis.get_major_ticks(1)[0].label1.get_fontsize())
+    return length / max(1, count), size, ax.figure.dpi
+
+
+class _ThinLocator(Locator):
+    """Ticks at :func:`even_positions`, no two closer than their labels need (the widest
+    label and half an em) on the axis as drawn."""
+
+    def __init__(self, labels: list[str], max_labels: int) -> None:
+        self.labels, self.max_labels = labels, max_labels
+
+    def __call__(self) -> Sequence[float]:
+        return self.tick_values(0, 0)
+
+    def tick_values(self, vmin: float, vmax: float) -> Sequence[float]:
+        return [float(i) for i in even_positions(len(self.labels), self.max_labels, self._min_gap())]
+
+    def _min_gap(self) -> int:
+        """The fewest positions apart two labels can be without touching."""
+        axis = self.axis
+        if not isinstance(axis, Axis):
+            return 1
+        lo, hi = axis.get_view_interval()
+        room, size, dpi = _tick_room(axis, 1)
+        if room <= 1 or hi <= lo:
+            return 1
+        longest = sorted(set(self.labels), key=len)[-3:]
+        extent = [text_extent(t, size, dpi) for t in longest]
+        need = max(w if isinstance(axis, XAxis) else h for w, h in extent) + size * dpi / 72 / 2
+        return max(1, math.ceil(need / (room / (hi - lo))))
+
+
+def wrap_when_crowded(ax: Axes, positions: Sequence[float], labels: Sequence[str],
+                      wrapped: Sequence[str]) -> None:
+    """x tick labels at ``positions``: ``labels``, or ``wrapped`` (the same over two
+    lines) when the axis as drawn has no room for the longest of them."""
+    def pick(v: float, _pos: int | None) -> str:
+        try:
+            i = [float(p) for p in positions].index(float(v))
+        except ValueError:
+            return ""
+        room, size, dpi = _tick_room(ax.xaxis, len(positions))
+        widest = max(text_extent(t, size, dpi)[0] for t in labels)
+        return (wrapped if widest + size * dpi / 72 / 2 > room else labels)[i]
+
+    ax.set_xticks(list(positions))
+    ax.xaxis.set_major_formatter(FuncFormatter(pick))
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -204,7 +282,8 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:,.1f}"
 
 
-def empty_note(ax: Axes, text: str = "所选时段和群里没有可统计的数据") -> None:
+def empty_note(ax: Axes, text: str) -> None:
+    """``text`` in place of the chart (the honest note of an empty period)."""
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color=GREY, fontsize=11)
     ax.set_xticks([])
     ax.set_yticks([])

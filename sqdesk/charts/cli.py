@@ -17,22 +17,24 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqdesk.charts.i18n import QT_TRANSLATE_NOOP
 from sqdesk.core.errors import ValidationError
 
 # Names and titles without importing matplotlib (``sqdesk --help`` stays fast); a test
-# checks this list equals sqdesk.charts.CHARTS.
+# checks this list equals sqdesk.charts.CHARTS. The 分析 screen lists these titles in
+# the UI language (context "charts").
 CHART_NAMES: dict[str, str] = {
-    "weekly_active": "每周活跃成员与活跃率",
-    "growth": "入群与退群、净增长",
-    "retention": "按入群月份的留存热力图",
-    "levels": "活跃等级分布（对比 20/50/30）",
-    "decentralisation": "去中心化指数（分群、随时间）",
-    "heatmap": "发言时段热力图（星期 × 小时）",
-    "inviters": "邀请人质量",
-    "attendance": "活动到场与缺席",
-    "inequality": "发言集中度（洛伦兹曲线、基尼系数）",
-    "backbone": "骨干依赖与沉寂的骨干",
-    "streaks": "打卡坚持曲线",
+    "weekly_active": QT_TRANSLATE_NOOP("charts", "每周活跃成员与活跃率"),
+    "growth": QT_TRANSLATE_NOOP("charts", "入群与退群、净增长"),
+    "retention": QT_TRANSLATE_NOOP("charts", "按入群月份的留存热力图"),
+    "levels": QT_TRANSLATE_NOOP("charts", "活跃等级分布（对比 20/50/30）"),
+    "decentralisation": QT_TRANSLATE_NOOP("charts", "去中心化指数（分群、随时间）"),
+    "heatmap": QT_TRANSLATE_NOOP("charts", "发言时段热力图（星期 × 小时）"),
+    "inviters": QT_TRANSLATE_NOOP("charts", "邀请人质量"),
+    "attendance": QT_TRANSLATE_NOOP("charts", "活动到场与缺席"),
+    "inequality": QT_TRANSLATE_NOOP("charts", "发言集中度（洛伦兹曲线、基尼系数）"),
+    "backbone": QT_TRANSLATE_NOOP("charts", "骨干依赖与沉寂的骨干"),
+    "streaks": QT_TRANSLATE_NOOP("charts", "打卡坚持曲线"),
 }
 
 

@@ -1,9 +1,10 @@
 """The one list of charts the CLI, the 分析 screen, the 总览 dashboard and exports share.
 
 ``CHARTS[name]`` is a :class:`ChartSpec`: a Chinese title, ``compute(session, scope)``
-returning the analytics dataclass (run it on a worker thread / in the CLI), ``draw(data)``
-building the Figure (no database), and ``evidence(session, scope, data, key)`` turning
-a clicked :class:`~sqdesk.charts.base.DrillKey` into the rows behind it.
+returning the analytics dataclass (run it on a worker thread / in the CLI),
+``draw(data, translate=…)`` building the Figure (no database; Chinese unless given the
+UI's ``translate``, see :mod:`sqdesk.charts.i18n`), and ``evidence(session, scope, data,
+key)`` turning a clicked :class:`~sqdesk.charts.base.DrillKey` into the rows behind it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from matplotlib.figure import Figure
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from sqdesk.analytics import community as c
 from sqdesk.analytics._sql import chunks
 from sqdesk.charts import figures
 from sqdesk.charts.base import DrillKey
+from sqdesk.charts.i18n import Translate
 from sqdesk.core.errors import ValidationError
 from sqdesk.models import Activity, Event, Member
 
@@ -30,13 +32,17 @@ WEEKLY_UP_TO_DAYS = 26 * 7
 CHECKIN_WINDOW_DAYS = 30
 
 
+class Draw(Protocol):
+    def __call__(self, data: Any, *, title: str | None = ..., translate: Translate = ...) -> Figure: ...
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     name: str
     title: str
     description: str
     compute: Callable[[Session, c.Scope], Any]
-    draw: Callable[[Any], Figure]
+    draw: Draw
     evidence: Callable[[Session, c.Scope, Any, DrillKey], c.Evidence]
 
 
@@ -64,7 +70,7 @@ def compute_decentralisation(session: Session, scope: c.Scope) -> c.Decentralisa
 
 def compute_streaks(session: Session, scope: c.Scope) -> figures.Campaign:
     """The latest 打卡 event starting in the scope (not cancelled); without one, the
-    scope's last 30 days of 签到."""
+    scope's last 30 days of 签到 (a campaign without a title)."""
     conds: list[Any] = [Event.kind == "打卡", Event.status != "已取消",
                         Event.starts_at >= scope.start_dt, Event.starts_at < scope.end_dt]
     row = session.execute(
@@ -80,7 +86,7 @@ def compute_streaks(session: Session, scope: c.Scope) -> figures.Campaign:
     start = max(scope.start, scope.end - dt.timedelta(days=CHECKIN_WINDOW_DAYS - 1))
     surv = c.checkin_survival(session, start, scope.end, group_ids=scope.group_ids,
                               include_staff=scope.include_staff)
-    return figures.Campaign(f"{start:%m-%d}～{scope.end:%m-%d} 的签到", surv)
+    return figures.Campaign(None, surv)
 
 
 # ---- evidence ----------------------------------------------------------------------------------

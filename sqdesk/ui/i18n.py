@@ -4,10 +4,13 @@ Strings are written in Chinese inside ``self.tr()`` / ``QCoreApplication.transla
 / ``QT_TRANSLATE_NOOP()``. Their English lives in Qt Linguist catalogues under
 ``sqdesk/resources/translations``: ``sqdesk_en.ts`` for the shell (main window,
 dashboard, dialogs of the app itself, vocabulary) and one ``<area>_en.ts`` per screen
-owner if they like (e.g. ``roster_en.ts``); every ``*_en.qm`` there is loaded. After
-adding strings::
+owner if they like (e.g. ``roster_en.ts``); every ``*_en.qm`` there is loaded.
+``charts_en.ts`` holds the Qt-free chart wording of :mod:`sqdesk.charts` (context
+``charts``; see :mod:`sqdesk.charts.i18n`): the UI draws charts with
+``translate=QCoreApplication.translate``. After adding strings::
 
     python -m sqdesk.ui.i18n                                   # the shell catalogue
+    python -m sqdesk.ui.i18n charts_en.ts                      # one listed in CATALOGUE_SOURCES
     python -m sqdesk.ui.i18n roster_en.ts sqdesk/ui/views/roster.py sqdesk/ui/dialogs/…
 
 (lupdate keeps existing translations), fill the new ``<translation>`` entries (Qt
@@ -126,18 +129,32 @@ SHELL_SOURCES = (
 )
 
 
+# The sources of the catalogues built without naming them (paths under sqdesk/); a test
+# checks that each catalogue holds exactly what lupdate finds in them.
+CATALOGUE_SOURCES: dict[str, tuple[str, ...]] = {
+    "sqdesk_en.ts": SHELL_SOURCES,
+    "charts_en.ts": ("charts/figures.py", "charts/cli.py"),
+    "analytics_en.ts": ("ui/views/analytics.py", "ui/widgets/chart_canvas.py"),
+    "brief_en.ts": ("ui/views/brief.py",),
+}
+
+
+def lupdate_command(ts: Path, files: list[str]) -> list[str]:
+    return ["pyside6-lupdate", *files, "-source-language", "zh_CN", "-target-language", "en",
+            "-no-obsolete", "-locations", "none", "-ts", str(ts)]
+
+
 def update_catalogue(ts_name: str = "sqdesk_en.ts", sources: list[str] | None = None) -> Path:
     """Developer tool (not used at run time): lupdate ``sources`` into the catalogue, then
-    lrelease it. Paths in ``sources`` are relative to the repository or absolute."""
+    lrelease it. Paths in ``sources`` are relative to the repository or absolute; without
+    them, the catalogue's :data:`CATALOGUE_SOURCES`."""
     import subprocess
 
     ts = TRANSLATIONS / ts_name
-    files = [str(PACKAGE / f) for f in SHELL_SOURCES] if not sources else sources
-    subprocess.run(
-        ["pyside6-lupdate", *files, "-source-language", "zh_CN", "-target-language", "en",
-         "-no-obsolete", "-locations", "none", "-ts", str(ts)],
-        check=True,
-    )
+    if not sources and ts_name not in CATALOGUE_SOURCES:
+        raise SystemExit(f"name the sources of {ts_name} (it is not in CATALOGUE_SOURCES)")
+    files = [str(PACKAGE / f) for f in CATALOGUE_SOURCES[ts_name]] if not sources else sources
+    subprocess.run(lupdate_command(ts, files), check=True)
     qm = ts.with_suffix(".qm")
     subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(qm)], check=True)
     return qm

@@ -281,3 +281,55 @@ def test_growth_bars_resolve_to_their_own_period(values: list[tuple[int, int]]) 
     lo, hi = ax.get_ylim()
     assert lo <= -max(lv for _j, lv in values) and hi >= max(j for j, _lv in values)
     assert np.isfinite([lo, hi]).all()
+
+
+# ---- room for labels ----------------------------------------------------------------------------------
+
+def _drawn_xticks(fig: Figure, ax) -> list[Text]:  # type: ignore[no-untyped-def]
+    from sqdesk.charts.base import png_bytes
+
+    png_bytes(fig)
+    return [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+
+
+def test_period_ticks_thin_out_on_a_small_chart_and_never_touch() -> None:
+    from sqdesk.charts.base import period_label
+
+    start = dt.date(2026, 1, 5)
+    pts = [c.ActivePoint(c.Period(start + dt.timedelta(weeks=i), start + dt.timedelta(weeks=i, days=6)), 100 + i, 500, 0.2)
+           for i in range(26)]
+    names = [period_label(p.period, "week") for p in pts]
+    fig = figures.weekly_active(c.ActiveSeries("week", pts))
+    ax = fig.axes[0]
+    counts = []
+    for width in (8.0, 5.0, 3.5):                 # as saved, the dashboard's size, smaller
+        fig.set_size_inches(width, 4.5)
+        shown = _drawn_xticks(fig, ax)
+        texts = [t.get_text() for t in shown]
+        assert texts[0] == names[0] and texts[-1] == names[-1] and len(texts) <= 14, texts
+        boxes = [t.get_window_extent() for t in shown]
+        assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:], strict=False)), texts
+        counts.append(len(texts))
+    assert counts[0] >= 12 and counts[0] > counts[1] > counts[2] >= 2
+
+
+def test_even_positions() -> None:
+    from sqdesk.charts.base import even_positions
+
+    assert even_positions(25, 14) == list(range(0, 25, 2))
+    assert even_positions(27, 14) == [*range(0, 27, 2)]                 # 26 is the last
+    assert even_positions(26, 14) == [*range(0, 24, 2), 24, 25]         # room for both ends
+    assert even_positions(26, 14, min_gap=2) == [*range(0, 24, 2), 25]  # not when labels need 2 slots
+    assert even_positions(12, 14, min_gap=3) == [0, 3, 6, 11]
+    assert even_positions(1, 14) == [0]
+
+
+def test_the_level_reference_labels_wrap_only_when_crowded() -> None:
+    counts = {"核心": 5, "活跃": 10, "一般": 20, "潜水": 30, "沉默": 35}
+    ref = {"核心": (0.05, 0.2), "活跃": (0.3, 0.5), "潜水": (0.65, 0.3)}
+    data = c.LevelDistribution(AS_OF, 100, counts, {lv: [] for lv in counts}, ref)
+    fig = figures.levels(data)
+    ax_ref = fig.axes[1]
+    assert [t.get_text() for t in _drawn_xticks(fig, ax_ref)] == ["核心", "活跃+一般", "潜水+沉默"]
+    fig.set_size_inches(4.5, 3.0)
+    assert [t.get_text() for t in _drawn_xticks(fig, ax_ref)] == ["核心", "活跃\n+一般", "潜水\n+沉默"]

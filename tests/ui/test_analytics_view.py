@@ -182,7 +182,9 @@ def test_dashboard_shows_the_main_four_charts_after_its_figures(qtbot, ctx_any_d
     loaded: set[str] = set()
     charts.chart_loaded.connect(loaded.add)
     qtbot.waitUntil(lambda: view.overview is not None, timeout=TIMEOUT)
+    assert view.is_busy()          # the charts are scheduled, though the task queue may be idle
     qtbot.waitUntil(lambda: loaded == set(DASHBOARD_CHARTS) and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=TIMEOUT)
     today = dt.date.today()
     with ctx.ws.read() as s:
         for name in DASHBOARD_CHARTS:
@@ -231,3 +233,29 @@ def test_a_click_on_a_dashboard_chart_opens_it_in_the_analytics_screen(qtbot, ct
     assert view.chart_list.currentItem().data(Qt.ItemDataRole.UserRole) == "growth"
     qtbot.waitUntil(lambda: ctx.tasks.is_idle() and view.current_data is not None, timeout=TIMEOUT)
     assert isinstance(view.current_data, c.Growth)
+
+
+def test_a_dashboard_screenshot_waits_for_the_charts(tmp_path: Path) -> None:
+    """``--screenshot`` shows the charts, which are computed a second after the figures."""
+    from PySide6.QtGui import QImage
+
+    from tests.ui.test_shell import _env
+
+    ws, out, env = tmp_path / "demo.sqdesk", tmp_path / "dashboard.png", _env(tmp_path)
+    made = subprocess.run([sys.executable, "-m", "sqdesk", "demo", "--workspace", str(ws), "--members", "120"],
+                          capture_output=True, text=True, env=env, timeout=180)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run([sys.executable, "-m", "sqdesk", "--workspace", str(ws), "--screenshot", str(out),
+                           "--view", "dashboard", "--lang", "en"], capture_output=True, text=True, env=env, timeout=180)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+    def near(x: int, y: int, rgb: tuple[int, int, int]) -> bool:
+        c = image.pixelColor(x, y)
+        return abs(c.red() - rgb[0]) + abs(c.green() - rgb[1]) + abs(c.blue() - rgb[2]) < 30
+
+    # The first two charts' bars and legend keys (blue active members, green joins) below the events table.
+    band = [(x, y) for y in range(450, 780) for x in range(180, 1270)]
+    assert sum(near(x, y, (0x4C, 0x78, 0xA8)) for x, y in band) > 200
+    assert sum(near(x, y, (0x54, 0xA2, 0x4B)) for x, y in band) > 200

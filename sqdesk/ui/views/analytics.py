@@ -8,7 +8,8 @@ data (well under a second even on 100,000 members).
 
 Clicking a bar or a cell asks the chart's ``evidence`` function (worker thread) for the
 rows behind it and lists the members in the table below the chart. "保存为 PNG…" saves
-the current chart as drawn by :func:`sqdesk.charts.render_png`.
+the current chart as drawn by :func:`sqdesk.charts.render_png`. Charts, their titles in
+the list and the drill-down labels are in the UI language (context ``charts``).
 
 matplotlib is imported when the first chart is drawn, never at app start.
 """
@@ -19,7 +20,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,6 +74,11 @@ def _qdate(d: dt.date) -> QDate:
 
 def _pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
+
+
+def chart_title(name: str) -> str:
+    """The chart's title in the chart list, in the UI language."""
+    return QCoreApplication.translate("charts", CHART_NAMES.get(name, name))
 
 
 class AnalyticsView(QWidget):
@@ -141,10 +147,8 @@ class AnalyticsView(QWidget):
 
         self.chart_list = QListWidget(self)
         self.chart_list.setObjectName("chartList")
-        from sqdesk.charts.cli import CHART_NAMES as titles
-
-        for name, title in titles.items():
-            item = QListWidgetItem(title, self.chart_list)
+        for name in CHART_NAMES:
+            item = QListWidgetItem(chart_title(name), self.chart_list)
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(f"sqdesk chart {name}")
         self.chart_list.setCurrentRow(0)
@@ -340,7 +344,7 @@ class AnalyticsView(QWidget):
         if key in self.cache:
             self._draw(name, scope, self.cache[key])
             return
-        title = CHART_NAMES.get(name, name)
+        title = chart_title(name)
         self.canvas.show_message(self.tr("正在计算「{title}」…").format(title=title))
 
         def work(h: TaskHandle) -> Any:
@@ -370,7 +374,7 @@ class AnalyticsView(QWidget):
 
         self.current_data = data
         self.current_scope = scope
-        self.canvas.set_figure(chart_spec(name).draw(data))
+        self.canvas.set_figure(chart_spec(name).draw(data, translate=QCoreApplication.translate))
         self.chart_shown.emit(name)
 
     # drill-down ---------------------------------------------------------------------------------------
@@ -443,13 +447,15 @@ class AnalyticsView(QWidget):
 
         if self.current_data is None:
             raise RuntimeError("no chart is shown")
-        return render_png(chart_spec(self.current_name).draw(self.current_data), path, dpi=dpi)
+        fig = chart_spec(self.current_name).draw(self.current_data, translate=QCoreApplication.translate)
+        return render_png(fig, path, dpi=dpi)
 
     def save_png_dialog(self) -> None:
         if self.current_data is None or self.current_scope is None:
             return
         sc = self.current_scope
-        suggested = f"{CHART_NAMES.get(self.current_name, self.current_name)}_{sc.start:%Y%m%d}-{sc.end:%Y%m%d}.png"
+        title = "".join("-" if ch in '\\/:*?"<>|' else ch for ch in chart_title(self.current_name))  # "20/50/30"
+        suggested = f"{title}_{sc.start:%Y%m%d}-{sc.end:%Y%m%d}.png"
         path, _filter = QFileDialog.getSaveFileName(
             self, self.tr("保存图表为 PNG"), suggested, self.tr("PNG 图片 (*.png)"))
         if not path:

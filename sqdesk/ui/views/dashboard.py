@@ -175,6 +175,11 @@ class DashboardView(QWidget):
     def toolbar_actions(self) -> list[QAction]:
         return [self.refresh_action]
 
+    def is_busy(self) -> bool:
+        """Figures, the rule to-do count or the charts are still on their way (a chart load
+        is scheduled a second after the figures arrive, so the task queue alone can look idle)."""
+        return self._loading or self._rules_counting or self.charts.is_busy()
+
     def open_chart(self, name: str) -> None:
         """The 分析 screen with chart ``name`` (a click on a dashboard chart)."""
         show = getattr(self.window(), "show_view", None)

@@ -10,6 +10,8 @@ Importing this module does not import matplotlib (the app must start without it)
 first figure shown does. Until then, and while work runs, a centred message is shown
 (:meth:`show_message`). Drawing happens inside the chart rcParams (CJK font), so a
 figure built by :mod:`sqdesk.charts` keeps its Chinese labels when Qt repaints it.
+Figures are drawn in the UI language: pass ``translate=QCoreApplication.translate`` to
+the chart functions (the ``charts`` context, catalogue ``charts_en.ts``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedLayout, QWidget
 
@@ -35,15 +37,21 @@ def _qt_canvas_class() -> type:
     if _canvas_class is None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
-        from sqdesk.charts.base import chart_context
-
-        class _Canvas(FigureCanvasQTAgg):
-            def draw(self) -> None:
-                with chart_context():
-                    super().draw()  # type: ignore[no-untyped-call]
-
-        _canvas_class = _Canvas
+        # type() and a module-level method rather than a class or def nested in this
+        # function: after one of those, lupdate files the next class's self.tr() strings
+        # under no context at all.
+        _canvas_class = type("_Canvas", (FigureCanvasQTAgg,), {"draw": _draw_in_chart_context})
     return _canvas_class
+
+
+def _draw_in_chart_context(canvas: Any) -> None:
+    """``_Canvas.draw``: FigureCanvasQTAgg's, inside the chart rcParams."""
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+    from sqdesk.charts.base import chart_context
+
+    with chart_context():
+        FigureCanvasQTAgg.draw(canvas)  # type: ignore[no-untyped-call]
 
 
 class ChartCanvas(QWidget):
@@ -212,16 +220,17 @@ def dashboard_data(session: Any, name: str, today: Any) -> Any:
 
 
 def dashboard_figure(name: str, data: Any) -> Figure:
+    """Dashboard chart ``name`` drawn from ``data``, in the UI language."""
     from sqdesk.charts import figures
 
     titles = {
-        "weekly_active": f"近 {DASHBOARD_WEEKS} 周活跃成员与活跃率",
-        "growth": f"近 {DASHBOARD_WEEKS} 周入群与退群",
-        "retention": f"近 {DASHBOARD_MONTHS} 个月入群成员的留存",
+        "weekly_active": QCoreApplication.translate("DashboardCharts", "近 {n} 周活跃成员与活跃率").format(n=DASHBOARD_WEEKS),
+        "growth": QCoreApplication.translate("DashboardCharts", "近 {n} 周入群与退群").format(n=DASHBOARD_WEEKS),
+        "retention": QCoreApplication.translate("DashboardCharts", "近 {n} 个月入群成员的留存").format(n=DASHBOARD_MONTHS),
         "levels": None,
     }
     draw: Callable[..., Figure] = getattr(figures, name)
-    return draw(data, title=titles[name])
+    return draw(data, title=titles[name], translate=QCoreApplication.translate)
 
 
 class DashboardCharts(QWidget):
@@ -247,6 +256,7 @@ class DashboardCharts(QWidget):
         self.delay_ms = delay_ms
         self.data: dict[str, Any] = {}
         self._gen = 0
+        self._pending: set[str] = set()  # charts of the current load not drawn (or failed) yet
         self.canvases: dict[str, ChartCanvas] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -268,6 +278,10 @@ class DashboardCharts(QWidget):
         """(Re)load the charts after ``delay_ms`` (default: the widget's delay)."""
         self._timer.start(self.delay_ms if delay_ms is None else delay_ms)
 
+    def is_busy(self) -> bool:
+        """A load is scheduled or some chart of it is still being computed."""
+        return self._timer.isActive() or bool(self._pending)
+
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & DASHBOARD_KINDS and self.data:
             self.schedule()
@@ -279,6 +293,7 @@ class DashboardCharts(QWidget):
             return
         self._gen += 1
         gen = self._gen
+        self._pending = set(DASHBOARD_CHARTS)
         today = dt.date.today()
         for name in DASHBOARD_CHARTS:
             def work(h: Any, name: str = name) -> Any:
@@ -290,11 +305,17 @@ class DashboardCharts(QWidget):
                     return
                 self.data[name] = data
                 self.canvases[name].set_figure(dashboard_figure(name, data))
+                self._pending.discard(name)
                 self.chart_loaded.emit(name)
 
             def failed(exc: BaseException, name: str = name) -> None:
                 if gen == self._gen:
+                    self._pending.discard(name)
                     self.canvases[name].show_message(self.tr("图表计算失败：{error}").format(error=exc))
 
-            self.ctx.tasks.submit(work, on_done=done, on_error=failed, owner=self,
+            def cancelled(name: str = name) -> None:
+                if gen == self._gen:
+                    self._pending.discard(name)
+
+            self.ctx.tasks.submit(work, on_done=done, on_error=failed, on_cancel=cancelled, owner=self,
                                   label=self.tr("正在绘制总览图表…"))
