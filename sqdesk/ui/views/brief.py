@@ -3,7 +3,9 @@ export it (in the background, with progress and cancel), or copy the plain-text 
 for a chat group.
 
 The preview is :func:`sqdesk.io.brief.collect_brief` — the very rows the file will
-hold, already masked — so what the operator sees is what leaders get. Contacts are
+hold, already masked — so what the operator sees is what leaders get (the file is in
+Chinese; in the English UI the column headers and key-figure names are translated, in
+context ``BriefSheet``, and the cells are shown as the file holds them). Contacts are
 masked unless the operator unticks 打码 and confirms; an unmasked export is recorded
 in the audit log by the export itself.
 """
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -94,7 +97,7 @@ class SheetModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self._columns):
-                return self._columns[section].header
+                return sheet_word(self._columns[section].header)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -133,17 +136,64 @@ class SheetModel(QAbstractTableModel):
 OVERVIEW_COLUMNS = (Column("指标", "text", 12), Column("本期", "shown", 10), Column("上期", "shown", 10),
                     Column("变化", "shown", 14), Column("变化率", "pct", 10))
 
+# The words of the sheets that the preview shows in the UI language: the column headers of
+# every sheet (sqdesk.io.brief's *_COLUMNS and OVERVIEW_COLUMNS) and the key figures' names
+# (sqdesk.io.brief.FIGURE_ORDER). A test checks that this list covers them.
+SHEET_CONTEXT = "BriefSheet"
+SHEET_WORDS = (
+    QT_TRANSLATE_NOOP("BriefSheet", "指标"), QT_TRANSLATE_NOOP("BriefSheet", "本期"),
+    QT_TRANSLATE_NOOP("BriefSheet", "上期"), QT_TRANSLATE_NOOP("BriefSheet", "变化"),
+    QT_TRANSLATE_NOOP("BriefSheet", "变化率"),
+    QT_TRANSLATE_NOOP("BriefSheet", "编号"), QT_TRANSLATE_NOOP("BriefSheet", "成员"),
+    QT_TRANSLATE_NOOP("BriefSheet", "城市"), QT_TRANSLATE_NOOP("BriefSheet", "类别"),
+    QT_TRANSLATE_NOOP("BriefSheet", "内容"), QT_TRANSLATE_NOOP("BriefSheet", "关键词"),
+    QT_TRANSLATE_NOOP("BriefSheet", "发布日期"), QT_TRANSLATE_NOOP("BriefSheet", "有效期至"),
+    QT_TRANSLATE_NOOP("BriefSheet", "状态"), QT_TRANSLATE_NOOP("BriefSheet", "手机"),
+    QT_TRANSLATE_NOOP("BriefSheet", "微信"),
+    QT_TRANSLATE_NOOP("BriefSheet", "需求编号"), QT_TRANSLATE_NOOP("BriefSheet", "需求方"),
+    QT_TRANSLATE_NOOP("BriefSheet", "需求内容"), QT_TRANSLATE_NOOP("BriefSheet", "供给编号"),
+    QT_TRANSLATE_NOOP("BriefSheet", "供给方"), QT_TRANSLATE_NOOP("BriefSheet", "供给内容"),
+    QT_TRANSLATE_NOOP("BriefSheet", "匹配度"), QT_TRANSLATE_NOOP("BriefSheet", "理由"),
+    QT_TRANSLATE_NOOP("BriefSheet", "阶段"), QT_TRANSLATE_NOOP("BriefSheet", "开始"),
+    QT_TRANSLATE_NOOP("BriefSheet", "活动"), QT_TRANSLATE_NOOP("BriefSheet", "类型"),
+    QT_TRANSLATE_NOOP("BriefSheet", "地点"), QT_TRANSLATE_NOOP("BriefSheet", "人数上限"),
+    QT_TRANSLATE_NOOP("BriefSheet", "已报名"), QT_TRANSLATE_NOOP("BriefSheet", "已签到"),
+    QT_TRANSLATE_NOOP("BriefSheet", "缺席"), QT_TRANSLATE_NOOP("BriefSheet", "候补"),
+    QT_TRANSLATE_NOOP("BriefSheet", "到场率"),
+    QT_TRANSLATE_NOOP("BriefSheet", "排名"), QT_TRANSLATE_NOOP("BriefSheet", "角色"),
+    QT_TRANSLATE_NOOP("BriefSheet", "等级"), QT_TRANSLATE_NOOP("BriefSheet", "活跃分"),
+    QT_TRANSLATE_NOOP("BriefSheet", "近7天发言"), QT_TRANSLATE_NOOP("BriefSheet", "近30天发言"),
+    QT_TRANSLATE_NOOP("BriefSheet", "近90天发言"), QT_TRANSLATE_NOOP("BriefSheet", "近30天分享"),
+    QT_TRANSLATE_NOOP("BriefSheet", "近90天参加活动"), QT_TRANSLATE_NOOP("BriefSheet", "近90天缺席"),
+    QT_TRANSLATE_NOOP("BriefSheet", "邀请留存"), QT_TRANSLATE_NOOP("BriefSheet", "最近参与"),
+    QT_TRANSLATE_NOOP("BriefSheet", "入群天数"),
+    QT_TRANSLATE_NOOP("BriefSheet", "群规"), QT_TRANSLATE_NOOP("BriefSheet", "处理"),
+    QT_TRANSLATE_NOOP("BriefSheet", "截止日期"), QT_TRANSLATE_NOOP("BriefSheet", "依据"),
+    QT_TRANSLATE_NOOP("BriefSheet", "新发布供给"), QT_TRANSLATE_NOOP("BriefSheet", "新发布需求"),
+    QT_TRANSLATE_NOOP("BriefSheet", "新记录撮合"), QT_TRANSLATE_NOOP("BriefSheet", "其中已对接"),
+    QT_TRANSLATE_NOOP("BriefSheet", "活跃成员"), QT_TRANSLATE_NOOP("BriefSheet", "入群"),
+    QT_TRANSLATE_NOOP("BriefSheet", "退群"), QT_TRANSLATE_NOOP("BriefSheet", "活动场次"),
+    QT_TRANSLATE_NOOP("BriefSheet", "报名人次"), QT_TRANSLATE_NOOP("BriefSheet", "签到人次"),
+    QT_TRANSLATE_NOOP("BriefSheet", "缺席率"),
+)
+
+
+def sheet_word(text: str) -> str:
+    """A column header or key-figure name of the brief in the UI language."""
+    return QCoreApplication.translate(SHEET_CONTEXT, text)
+
 
 def overview_rows(data: BriefData) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for k in data.overview.figures:
         if k.kind == "pct":
             shown = [SheetModel.display(v, "pct") for v in (k.current, k.previous)]
-            change = "" if k.change is None else f"{k.change * 100:+.1f} 个百分点"
+            change = "" if k.change is None else QCoreApplication.translate("BriefSheet", "{change} 个百分点").format(
+                change=f"{k.change * 100:+.1f}")
         else:
             shown = [SheetModel.display(v, "int") for v in (k.current, k.previous)]
             change = "" if k.change is None else (f"{int(k.change):+,}" if k.change else "0")
-        rows.append((k.label, *shown, change, k.change_rate))
+        rows.append((sheet_word(k.label), *shown, change, k.change_rate))
     return rows
 
 
@@ -278,6 +328,10 @@ class BriefView(QWidget):
 
     def toolbar_actions(self) -> list[QAction]:
         return [self.export_action, self.copy_action]
+
+    def is_busy(self) -> bool:
+        """A preview is scheduled (the task queue shows the rest)."""
+        return self._reload.isActive()
 
     # ---- period and groups ------------------------------------------------------------------------
     def set_preset(self, key: str) -> None:
@@ -435,8 +489,9 @@ class BriefView(QWidget):
             n = self.models[name].rowCount()
             self.tabs.setTabText(i, self.tr(name) if name == "概览" else f"{self.tr(name)} ({n:,})")
         self._size_columns()
-        parts = [f"{s.name} {len(s.rows):,}" for s in data.sheets]
-        text = self.tr("{period}：{parts}").format(period=data.period_label, parts="　".join(parts))
+        parts = [f"{self.tr(s.name)} {len(s.rows):,}" for s in data.sheets]
+        period = self.tr("{start} 至 {end}").format(start=data.start.isoformat(), end=data.end.isoformat())
+        text = self.tr("{period}：{parts}").format(period=period, parts="　".join(parts))
         if data.unconsented:
             text += self.tr("　（{n} 人未授权，未列出）").format(n=data.unconsented)
         if not data.masked:
@@ -453,8 +508,13 @@ class BriefView(QWidget):
             model = self.models[name]
             for j in range(model.columnCount()):
                 col = model._columns[j]
-                chars = {"wrap": 36, "date": 11, "datetime": 16}.get(col.kind, max(col.min_width, len(col.header) * 2 + 2))
-                table.horizontalHeader().resizeSection(j, min(chars, 40) * char + 14)
+                header = sheet_word(col.header)
+                width = len(header) * 2 + 2 if any(ord(ch) > 0x2E7F for ch in header) else len(header) + 2
+                chars = {"wrap": 36, "date": 11, "datetime": 16}.get(col.kind, max(col.min_width, width))
+                size = min(chars, 40) * char + 14
+                if name == "概览" and j == 0:    # the key figures' names (longer in English)
+                    size = max(size, table.sizeHintForColumn(0))
+                table.horizontalHeader().resizeSection(j, size)
 
     def sheet(self, name: str) -> SheetData | None:
         if self.data is None:
