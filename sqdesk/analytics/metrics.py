@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from sqdesk.analytics._sql import (
@@ -67,6 +67,7 @@ from sqdesk.analytics._sql import (
     fetch_rows,
 )
 from sqdesk.core.errors import ValidationError
+from sqdesk.db.memo import memo, peek
 from sqdesk.models import Activity, Event, Group, Member, Membership, Registration, Tag, member_tags
 from sqdesk.models.event import event_groups
 from sqdesk.models.vocab import LEVELS
@@ -148,7 +149,8 @@ class LevelThresholds:
 
 @dataclass
 class MetricsTable:
-    """Columnar: ``columns[name][i]`` belongs to ``member_ids[i]``."""
+    """Columnar: ``columns[name][i]`` belongs to ``member_ids[i]``. A table from
+    :func:`member_metrics` is shared by its callers: read-only."""
 
     as_of: dt.date
     member_ids: list[int]
@@ -279,6 +281,44 @@ def compute_member_metrics(
     finally:
         if paused:
             gc.enable()
+
+
+def _memo_key(
+    as_of: dt.date, group_ids: Sequence[int] | None, weights: ScoreWeights, thresholds: LevelThresholds
+) -> tuple[Any, ...]:
+    return ("member_metrics", as_of, None if group_ids is None else tuple(sorted(set(group_ids))), weights, thresholds)
+
+
+def member_metrics(
+    session: Session,
+    as_of: dt.date | None = None,
+    *,
+    group_ids: Sequence[int] | None = None,
+    weights: ScoreWeights = ScoreWeights(),  # noqa: B008
+    thresholds: LevelThresholds = LevelThresholds(),  # noqa: B008
+) -> MetricsTable:
+    """:func:`compute_member_metrics` for every member, computed once and shared until the
+    workspace changes (:func:`sqdesk.db.memo.memo`; computed directly in a writing session
+    or on PostgreSQL). The table is shared: read it, never modify it."""
+    as_of = as_of or dt.date.today()
+    key = _memo_key(as_of, group_ids, weights, thresholds)
+
+    def build(conn: Connection) -> MetricsTable:
+        with Session(bind=conn) as own:
+            return compute_member_metrics(own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
+
+    table = memo(session, key, build)
+    if table is None:
+        table = compute_member_metrics(session, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
+    return table
+
+
+def shared_member_metrics(session: Session, as_of: dt.date) -> MetricsTable | None:
+    """The shared table of :func:`member_metrics` (default weights, all groups) if one is
+    current, else None — for callers that need a few members and would rather not
+    compute all of them."""
+    table = peek(session, _memo_key(as_of, None, ScoreWeights(), LevelThresholds()))
+    return table if isinstance(table, MetricsTable) else None
 
 
 def _compute(
@@ -591,5 +631,5 @@ def evidence_rows(
 __all__ = [
     "ActivityEvidence", "EXTRA_COLUMNS", "LevelThresholds", "MEMBER_VARIABLES", "MetricsTable",
     "ScoreWeights", "VariableInfo", "compute_member_metrics", "evidence_rows",
-    "level_of", "score_of",
+    "level_of", "member_metrics", "score_of", "shared_member_metrics",
 ]

@@ -261,14 +261,16 @@ def _load_items(session: Session, today: dt.date) -> list[_Item]:
 
 
 def _engagement(session: Session, member_ids: Sequence[int], today: dt.date) -> dict[int, float]:
-    from sqdesk.analytics.metrics import compute_member_metrics
+    from sqdesk.analytics.metrics import compute_member_metrics, shared_member_metrics
 
     if not member_ids:
         return {}
-    table = compute_member_metrics(session, today, member_ids=member_ids)
+    # The whole community's table when another screen already has it, else just these members.
+    table = shared_member_metrics(session, today) or compute_member_metrics(session, today, member_ids=member_ids)
     scores = table.columns["score"]
+    wanted = set(member_ids)
     return {mid: max(0.0, min(1.0, float(scores[i] or 0) / 100.0))  # type: ignore[arg-type]
-            for i, mid in enumerate(table.member_ids)}
+            for i, mid in enumerate(table.member_ids) if mid in wanted}
 
 
 def _memberships(session: Session, member_ids: Collection[int]) -> dict[int, frozenset[int]]:

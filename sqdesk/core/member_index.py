@@ -5,9 +5,9 @@ members match (≈45 ms at 100k rows here); one ``str.find`` over the concatenat
 search texts takes ≈3–6 ms, and sorting/filtering ids in Python with precomputed ranks
 avoids a query per keystroke altogether.
 
-Freshness: the index is rebuilt when the database changed since it was built. On
-SQLite, ``PRAGMA data_version`` on a connection of the index's own tells whether any
-other connection committed (≈10 µs a check). Sessions that are writing use the SQL
+Freshness: the index is rebuilt when the database changed since it was built
+(:func:`sqdesk.db.memo.memo`: ``PRAGMA data_version`` on a connection of its own tells
+whether any other connection committed, ≈10 µs a check). Sessions that are writing use the SQL
 path (they may see their own uncommitted rows), as does PostgreSQL, where several
 operators write concurrently and ``pg_trgm`` is the right tool.
 """
@@ -15,17 +15,16 @@ operators write concurrently and ``pg_trgm`` is the right tool.
 from __future__ import annotations
 
 import bisect
-import sqlite3
-import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from sqdesk.db.memo import memo
 from sqdesk.models import Member, Membership, Tag
 from sqdesk.models.member import member_tags
 
@@ -183,53 +182,10 @@ def build_index(session: Session | Connection) -> MemberIndex:
     return MemberIndex(ids, texts, columns, dict(groups), dict(tags))
 
 
-class _Entry:
-    def __init__(self, path: str) -> None:
-        self.lock = threading.Lock()
-        self.index: MemberIndex | None = None
-        self.built_at_version: int | None = None
-        self.probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-
-    def data_version(self) -> int:
-        row = self.probe.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
-
-
-_entries: dict[str, _Entry] = {}
-_entries_lock = threading.Lock()
-
-
 def cached_index(session: Session) -> MemberIndex | None:
     """The up-to-date index for this session's SQLite workspace, or None where the SQL
     path must be used (PostgreSQL, or a session that is writing)."""
-    if session.info.get("writer"):
-        return None
-    bind = session.get_bind()
-    engine: Engine = bind.engine if hasattr(bind, "engine") else bind  # type: ignore[assignment]
-    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
-        return None
-    path = engine.url.database
-    with _entries_lock:
-        entry = _entries.get(path)
-        if entry is None:
-            entry = _entries[path] = _Entry(path)
-    with entry.lock:
-        version = entry.data_version()
-        if entry.index is None or entry.built_at_version != version:
-            # a connection of its own, whose snapshot starts after the version was read:
-            # the index is never older than the version it is filed under
-            with engine.connect() as conn:
-                entry.index = build_index(conn)
-            entry.built_at_version = version
-        return entry.index
-
-
-def forget(path: str) -> None:
-    """Drop the cached index of a workspace (on close)."""
-    with _entries_lock:
-        entry = _entries.pop(path, None)
-    if entry is not None:
-        entry.probe.close()
+    return memo(session, "member_index", build_index)
 
 
 def search_ids(

@@ -79,7 +79,7 @@ class Workspace:
 
     def close(self) -> None:
         if self.path is not None:
-            from sqdesk.core.member_index import forget
+            from sqdesk.db.memo import forget
 
             forget(str(self.path))
         self.engine.dispose()

@@ -28,7 +28,7 @@ land in :attr:`BriefSummary.warnings`; the file appears whole or not at all
 (:func:`atomic_output`).
 
 Scope: items and matches count when their member belongs (or belonged) to one of the
-chosen groups; the engagement figures come from one :func:`compute_member_metrics`
+chosen groups; the engagement figures come from one :func:`member_metrics`
 pass over everyone (as of the period's end, or today when that is earlier) that also
 feeds the 待办 sheet.
 """
@@ -480,7 +480,7 @@ def collect_brief(
     progress: Progress | None = None,
 ) -> BriefData:
     """Every sheet's rows (masked as asked) and the overview figures of the period."""
-    from sqdesk.analytics.metrics import compute_member_metrics
+    from sqdesk.analytics.metrics import member_metrics
 
     if start > end:
         raise ValidationError(f"开始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}", column="日期")
@@ -508,7 +508,7 @@ def collect_brief(
     report(4, steps)
 
     as_of = min(end, today)
-    table = compute_member_metrics(session, as_of)
+    table = member_metrics(session, as_of)
     report(5, steps)
     ranking, out_r, levels = _ranking(session, table, gids, p)
     report(6, steps)

@@ -50,8 +50,8 @@ from sqlalchemy.orm import Session
 from sqdesk.analytics.metrics import (
     ActivityEvidence,
     MetricsTable,
-    compute_member_metrics,
     evidence_rows,
+    member_metrics,
 )
 from sqdesk.core import audit
 from sqdesk.core.errors import ConflictError
@@ -264,7 +264,7 @@ def dry_run(
     rules = _checkable_rules(session, rule_ids)
     if not rules:
         return []
-    table = metrics if metrics is not None else compute_member_metrics(session, as_of)
+    table = metrics if metrics is not None else member_metrics(session, as_of)
     cols = table.columns
     active = [s == ACTIVE_STATUS for s in cols["status"]]
     results: list[RuleResult] = []
