@@ -502,13 +502,14 @@ def collect_brief(
     report(1, steps)
     needs, out_n = _items(session, "需求", start, end, gids, p)
     report(2, steps)
-    matches, out_m, source = _matches(session, start, end, gids, p, today=today)
-    report(3, steps)
-    events = _events(session, start, end, gids, today=today)
-    report(4, steps)
-
+    # The metrics first: the suggested matches below weigh engagement with the same
+    # shared table instead of computing their members' again.
     as_of = min(end, today)
     table = member_metrics(session, as_of)
+    report(3, steps)
+    matches, out_m, source = _matches(session, start, end, gids, p, today=today)
+    report(4, steps)
+    events = _events(session, start, end, gids, today=today)
     report(5, steps)
     ranking, out_r, levels = _ranking(session, table, gids, p)
     report(6, steps)
