@@ -9,6 +9,17 @@ The SQLite workspace file is held by a :class:`WorkspaceLock` (``<file>.lock``, 
 QLockFile) for as long as it is open, so a second copy of sqdesk is refused with a
 clear message instead of two writers racing on one file. A lock left behind by a
 crashed copy (its process is gone) is recovered automatically.
+
+The undo stack is emptied before the context can be torn down by Python's cyclic
+garbage collector (:meth:`AppContext.close`, and ``__del__`` for a context dropped
+without it). QUndoStack owns its commands in C++, but ours are Python subclasses, and
+their wrappers and the views refer back to the context (``cmd.ctx``, ``on_done``
+closures), so a dropped context and the commands on its stack are freed by the
+collector, not by reference counting. PySide6 6.11 may then clear a command's wrapper
+before the context: the wrapper frees the C++ command while QUndoStack still lists it,
+and ~QUndoStack deletes it a second time (SIGSEGV in ``QUndoStack::clear``, "Garbage-
+collecting"). ``QUndoStack.clear()`` deletes the commands through Qt, which invalidates
+their wrappers: what the collector finds afterwards owns nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLockFile, QObject, QSysInfo, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -283,13 +295,27 @@ class AppContext(QObject):
         self.notify("workspace")
 
     def close(self) -> None:
-        """Stop background work, close the workspace and release its lock."""
+        """Stop background work, drop the undo history, close the workspace and release
+        its lock."""
         self.tasks.shutdown()
+        self._clear_undo_stack()
         if self._ws is not None:
             self._ws.close()
             self._ws = None
         _release(self._lock)
         self._lock = None
+
+    def _clear_undo_stack(self) -> None:
+        """Delete the stack's commands through Qt while every wrapper is intact (see the
+        module notes: never leave them for the garbage collector)."""
+        stack = self.__dict__.get("undo_stack")
+        if stack is not None and shiboken6.isValid(stack):
+            stack.clear()
+
+    def __del__(self) -> None:
+        # A context dropped without close(): the collector runs finalizers before it
+        # breaks any cycle, so the commands are still whole here.
+        self._clear_undo_stack()
 
 
 def _release(lock: WorkspaceLock | None) -> None:

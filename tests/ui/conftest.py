@@ -8,6 +8,7 @@ regardless of that setting.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,20 @@ def fail_on_qt_warnings() -> Iterator[list[str]]:
         qInstallMessageHandler(previous)
     if seen:
         pytest.fail("Qt warnings during the test:\n" + "\n".join(seen))
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    """With ``SQDESK_TEST_GC_EACH=1``: a full garbage collection after every UI test.
+
+    Off by default (it costs ~0.5 s a test once the heap has grown). Turn it on to make
+    a crash in the collector (a Qt wrapper torn down by the GC while C++ still uses it)
+    happen at once, right after the test that left the object behind, instead of
+    whenever Python's collector happens to run; use it with ``python -X faulthandler``.
+    """
+    yield
+    if os.environ.get("SQDESK_TEST_GC_EACH"):
+        gc.collect()
 
 
 @pytest.fixture
