@@ -3,8 +3,8 @@ condition, the to-do list that acts, each rule's history, and the published text
 of any date.
 
 Who a condition catches is computed from the per-member metrics
-(``analytics.metrics.compute_member_metrics``), which takes seconds over 100,000
-members; the view computes them once on the DB worker and keeps the
+(``analytics.metrics.member_metrics``, shared with the dashboard's to-do count), which
+take seconds over 100,000 members; the view gets them once on the DB worker and keeps the
 ``MetricsTable`` until ``ctx.changed`` says members, activity, events, groups or
 imports changed. Dry runs of the edited condition and the to-do list then cost a
 column scan. Every edit — save, delete, reorder, enable, install the starter rules,
@@ -648,10 +648,10 @@ class RulesView(QWidget):
         self.todo_progress.setVisible(True)
 
         def work(h: TaskHandle) -> MetricsTable:
-            from sqdesk.analytics.metrics import compute_member_metrics
+            from sqdesk.analytics.metrics import member_metrics
 
-            with h.ws.read() as s:
-                return compute_member_metrics(s)
+            with h.ws.read() as s:  # shared with the dashboard's to-do count (sqdesk.db.memo)
+                return member_metrics(s)
 
         def done(table: MetricsTable) -> None:
             self._metrics_loading = False
