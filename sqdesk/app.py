@@ -210,10 +210,11 @@ class _Screenshot:
     """``--screenshot``: once the workspace is open and background work has settled,
     show the asked screen, let its data load, grab the window to a PNG and quit.
 
-    Settled = the task queue idle for three polls in a row and the screen not busy: a
-    screen whose work comes in stages (the 总览 draws its charts a second after its
-    figures, the 简报 waits 300 ms before a preview) says so with ``is_busy()``. All of
-    it within ``SCREENSHOT_TIMEOUT_MS``; past that the screenshot fails (exit status 4)."""
+    Settled = the task queue and the chart render thread idle for three polls in a row
+    and the screen not busy: a screen whose work comes in stages (the 总览 computes its
+    charts a second after its figures, then draws them off the UI thread; the 简报 waits
+    300 ms before a preview) says so with ``is_busy()``. All of it within
+    ``SCREENSHOT_TIMEOUT_MS``; past that the screenshot fails (exit status 4)."""
 
     def __init__(self, app: QApplication, ctx: AppContext, window: MainWindow, out: Path, view: str) -> None:
         from PySide6.QtCore import QTimer
@@ -234,8 +235,10 @@ class _Screenshot:
         self.deadline.start(SCREENSHOT_TIMEOUT_MS)
 
     def _settled(self) -> bool:
+        from sqdesk.ui.widgets.chart_canvas import render_idle
+
         busy = getattr(self.window.view_widget(self.view), "is_busy", None) if self.phase == "view" else None
-        idle = self.ctx.tasks.is_idle() and not (callable(busy) and busy())
+        idle = self.ctx.tasks.is_idle() and render_idle() and not (callable(busy) and busy())
         self.quiet_polls = self.quiet_polls + 1 if idle else 0
         return self.quiet_polls >= 3
 

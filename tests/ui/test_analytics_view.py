@@ -1,6 +1,7 @@
 """分析 screen: loads from the view registry, computes charts in the background and caches
-them until the data changes, switches charts, drills down from a real mouse click on a bar
-to exactly the members the analytics' evidence names, and saves the chart as PNG."""
+them until the data changes, switches charts (drawn off the UI thread), drills down from a
+real mouse click on a bar to exactly the members the analytics' evidence names, and saves
+the chart as PNG."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from sqlalchemy import insert
 
@@ -52,10 +54,21 @@ def _title(v) -> str:  # type: ignore[no-untyped-def]
     return " ".join(t for t in texts if t)
 
 
+def _drawn(qtbot, canvas) -> None:  # type: ignore[no-untyped-def]
+    """The canvas shows its figure drawn at its current size (data → pixel is what is on screen)."""
+    qtbot.waitUntil(lambda: canvas.rendered() is not None and not canvas.is_pending(), timeout=TIMEOUT)
+    image, drawn = canvas.image(), canvas.rendered()
+    assert drawn.size == (canvas.width(), canvas.height()) and drawn.figure is canvas.figure
+    assert (image.width(), image.height()) == (drawn.width, drawn.height)
+    white = QColor("white")
+    assert sum(image.pixelColor(x, y) != white for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)) > 200
+
+
 def _click(qtbot, v, ax, x: float, y: float) -> None:  # type: ignore[no-untyped-def]
-    canvas = v.canvas.mpl_canvas
-    canvas.draw()       # layout settled: data → pixel is what is on screen
-    px, py = v.canvas.data_to_widget(ax, x, y)
+    canvas = v.canvas
+    _drawn(qtbot, canvas)
+    px, py = canvas.data_to_widget(ax, x, y)
     with qtbot.waitSignal(v.drill_loaded, timeout=TIMEOUT):
         QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(px, py))
 
@@ -96,7 +109,8 @@ def test_view_loads_switches_charts_and_caches(view, world, qtbot) -> None:  # t
                  "inequality", "backbone", "streaks"):
         with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
             v.select_chart(name)
-        assert v.canvas.mpl_canvas is not None and v.canvas.figure.axes, name
+        assert v.canvas.figure is not None and v.canvas.figure.axes, name
+        _drawn(qtbot, v.canvas)
 
 
 def test_drill_down_on_a_bar_lists_the_evidence_members(view, world, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -115,9 +129,14 @@ def test_drill_down_on_a_bar_lists_the_evidence_members(view, world, qtbot) -> N
     assert _table_ids(v) == ev.member_ids and len(ev.member_ids) == pt.active
     assert v.last_key is not None and v.last_key.args == (pt.period.start, pt.period.end)
     assert f"{pt.active} 人" in v.drill_title.text()
-    marker = v.canvas._marker                      # the clicked bar is outlined
+    marker = v.canvas.marker                       # the clicked bar is outlined
     assert marker is not None and marker.axes is ax
-    assert (marker.get_x(), marker.get_y(), marker.get_height()) == (i - 0.45, 0, pt.active)
+    assert marker.box == (i - 0.45, i + 0.45, 0, pt.active)
+    rect = v.canvas.marker_rect()
+    assert rect is not None
+    ratio = v.canvas.devicePixelRatioF()
+    edge = v.canvas.grab().toImage().pixelColor(round(rect.left() * ratio), round(rect.center().y() * ratio))
+    assert max(edge.red(), edge.green(), edge.blue()) < 60     # painted over the (blue) bar
 
     # The inviter whose invitees all left: their "邀请入群" bar lists exactly those four.
     with qtbot.waitSignal(v.chart_shown, timeout=TIMEOUT):
@@ -150,9 +169,21 @@ def test_save_png(view, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         v.select_chart("heatmap")
     target = tmp_path / "热力图"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PNG 图片 (*.png)"))
-    v.save_button.click()
     out = target.with_suffix(".png")
+    with qtbot.waitSignal(v.png_saved, timeout=TIMEOUT) as sig:
+        v.save_button.click()
+        assert v.is_busy()                    # written on the render thread
+    assert sig.args == [str(out)]
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 15_000
+    from PySide6.QtGui import QImage
+
+    assert QImage(str(out)).size().toTuple() == (1350, 570)     # the heatmap's 9 × 3.8 in at 150 dpi
+    # A folder that does not exist: one plain message, no crash.
+    errors: list[BaseException] = []
+    monkeypatch.setattr(v.ctx.tasks, "error_handler", errors.append)
+    v.save_png(tmp_path / "无" / "图.png")
+    qtbot.waitUntil(lambda: not v.is_busy(), timeout=TIMEOUT)
+    assert len(errors) == 1 and str(errors[0]).startswith("无法保存 图.png：")
 
 
 def test_screen_and_canvas_modules_do_not_load_matplotlib() -> None:
@@ -178,7 +209,7 @@ def test_dashboard_shows_the_main_four_charts_after_its_figures(qtbot, ctx_any_d
     view.resize(1200, 900)
     view.show()
     charts = view.charts
-    assert all(c.mpl_canvas is None for c in charts.canvases.values())   # nothing before the figures
+    assert all(c.figure is None and c.image() is None for c in charts.canvases.values())   # nothing before the figures
     loaded: set[str] = set()
     charts.chart_loaded.connect(loaded.add)
     qtbot.waitUntil(lambda: view.overview is not None, timeout=TIMEOUT)
@@ -193,7 +224,8 @@ def test_dashboard_shows_the_main_four_charts_after_its_figures(qtbot, ctx_any_d
     assert len(series.points) == chart_canvas.DASHBOARD_WEEKS and any(p.active for p in series.points)
     assert charts.data["levels"].total > 0
     for name, canvas in charts.canvases.items():
-        assert canvas.mpl_canvas is not None and canvas.figure.axes, name
+        assert canvas.figure is not None and canvas.figure.axes, name
+        _drawn(qtbot, canvas)
     # A click on a bar asks for the 分析 screen with that chart.
     from sqdesk.charts.base import drillable_axes
 
@@ -222,11 +254,14 @@ def test_a_click_on_a_dashboard_chart_opens_it_in_the_analytics_screen(qtbot, ct
     win.show()
     qtbot.waitUntil(lambda: win.view_widget("dashboard") is not None, timeout=TIMEOUT)
     dash = win.view_widget("dashboard")
-    qtbot.waitUntil(lambda: len(dash.charts.data) == 4 and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(dash.charts.data) == 4 and ctx.tasks.is_idle() and not dash.is_busy(),
+                    timeout=TIMEOUT)
     from sqdesk.charts.base import drillable_axes
 
     canvas = dash.charts.canvases["growth"]
-    canvas.click_data(drillable_axes(canvas.figure)[0], 0, 0.5)
+    _drawn(qtbot, canvas)
+    x, y = canvas.data_to_widget(drillable_axes(canvas.figure)[0], 0, 0.5)
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, y))
     assert win.current_view_key == "analytics"
     view = win.view_widget("analytics")
     assert view is not None and view.current_name == "growth"

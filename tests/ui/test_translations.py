@@ -204,7 +204,8 @@ def combo_items(combo: QComboBox) -> list[str]:
 
 def test_analytics_screen_is_english(qtbot: Any, demo_window: Any, ctx: AppContext) -> None:
     view = _open(qtbot, demo_window, ctx, "analytics")
-    qtbot.waitUntil(lambda: view.current_data is not None and ctx.tasks.is_idle(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.current_data is not None and ctx.tasks.is_idle() and not view.is_busy(),
+                    timeout=TIMEOUT)
     assert demo_window.header.text() == view.title == "Analytics"
     assert combo_items(view.preset) == ["Last 3 months", "Last 6 months", "Last 12 months", "Last 2 years",
                                         "This year", "Custom…"]

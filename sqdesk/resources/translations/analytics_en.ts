@@ -155,6 +155,10 @@
         <translation>No chart</translation>
     </message>
     <message>
+        <source>图表绘制失败：{error}</source>
+        <translation>Could not draw the chart: {error}</translation>
+    </message>
+    <message>
         <source>点击查看：{what}</source>
         <translation>Click to see: {what}</translation>
     </message>

@@ -3,20 +3,23 @@
 The chart list on the left is :data:`sqdesk.charts.CHARTS` (the same list the CLI uses).
 Picking a chart computes its data on the worker thread (``ctx.tasks``) for the chosen
 scope; results are cached per (chart, scope) until ``ctx.changed`` reports that members,
-groups, activity or events changed. Drawing is done here on the UI thread from the cached
-data (well under a second even on 100,000 members).
+groups, activity or events changed. The figure is built from the cached data and drawn
+on the chart render thread (:mod:`sqdesk.ui.widgets.chart_canvas`), never on the UI thread.
 
 Clicking a bar or a cell asks the chart's ``evidence`` function (worker thread) for the
 rows behind it and lists the members in the table below the chart. "保存为 PNG…" saves
-the current chart as drawn by :func:`sqdesk.charts.render_png`. Charts, their titles in
-the list and the drill-down labels are in the UI language (context ``charts``).
+the current chart as drawn by :func:`sqdesk.charts.render_png`, on the render thread too.
+Charts, their titles in the list and the drill-down labels are in the UI language
+(context ``charts``).
 
-matplotlib is imported when the first chart is drawn, never at app start.
+matplotlib is imported off the UI thread when the first chart is computed, never at app start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,10 +46,14 @@ from PySide6.QtWidgets import (
 
 from sqdesk.charts.cli import CHART_NAMES
 from sqdesk.ui.i18n import vocab
-from sqdesk.ui.widgets.chart_canvas import ChartCanvas
+from sqdesk.ui.widgets.chart_canvas import ChartCanvas, render_thread
 from sqdesk.ui.widgets.icons import icon
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from matplotlib.figure import Figure
+
     from sqdesk.analytics.community import Scope
     from sqdesk.charts.base import DrillKey
     from sqdesk.ui.context import AppContext
@@ -81,11 +88,26 @@ def chart_title(name: str) -> str:
     return QCoreApplication.translate("charts", CHART_NAMES.get(name, name))
 
 
+def chart_figure(name: str, data: Any) -> Figure:
+    """Chart ``name`` drawn from ``data`` in the UI language (the render thread calls it)."""
+    from sqdesk.charts.registry import chart_spec
+
+    return chart_spec(name).draw(data, translate=QCoreApplication.translate)
+
+
+def save_chart_png(factory: Callable[[], Figure], path: Path, dpi: int) -> Path:
+    """Render thread: the figure ``factory`` builds, at its natural size, as a PNG."""
+    from sqdesk.charts import render_png
+
+    return render_png(factory(), path, dpi=dpi)
+
+
 class AnalyticsView(QWidget):
     """The 分析 screen."""
 
     chart_shown = Signal(str)        # the chart's name, once drawn (or its empty/error message shown)
     drill_loaded = Signal(int)       # rows in the drill-down table
+    png_saved = Signal(str)          # the path of a PNG save_png() wrote
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,7 +120,9 @@ class AnalyticsView(QWidget):
         self.last_key: DrillKey | None = None
         self.drill_rows: list[Any] = []
         self._gen = 0
+        self._drawn_gen = -1             # the _gen whose chart the canvas was last given
         self._drill_gen = 0
+        self._saving = 0                 # PNGs being written on the render thread
         self._stale = False
         self._build()
         self._make_actions()
@@ -207,6 +231,8 @@ class AnalyticsView(QWidget):
         self.staff_check.toggled.connect(lambda _b: self.refresh())
         self.chart_list.currentItemChanged.connect(self._chart_picked)
         self.canvas.drilled.connect(self.drill)
+        self.canvas.ready.connect(self._chart_drawn)
+        self.canvas.failed.connect(self._chart_failed)
         self.save_button.clicked.connect(self.save_png_dialog)
 
     def _make_actions(self) -> None:
@@ -220,6 +246,11 @@ class AnalyticsView(QWidget):
 
     def toolbar_actions(self) -> list[QAction]:
         return [self.refresh_action, self.save_action]
+
+    def is_busy(self) -> bool:
+        """The chart is being built or drawn (its data comes from ``ctx.tasks``, which the
+        caller watches), or a PNG is being written."""
+        return self.canvas.is_pending() or self._saving > 0
 
     # scope ----------------------------------------------------------------------------------------
     def _preset_changed(self) -> None:
@@ -370,12 +401,26 @@ class AnalyticsView(QWidget):
                               label=self.tr("正在计算「{title}」…").format(title=title))
 
     def _draw(self, name: str, scope: Scope, data: Any) -> None:
-        from sqdesk.charts.registry import chart_spec
-
+        """Build and draw the figure on the render thread; ``chart_shown`` once it is on screen."""
         self.current_data = data
         self.current_scope = scope
-        self.canvas.set_figure(chart_spec(name).draw(data, translate=QCoreApplication.translate))
-        self.chart_shown.emit(name)
+        self._drawn_gen = self._gen
+        self.canvas.show_chart(partial(chart_figure, name, data))
+
+    def _chart_drawn(self) -> None:
+        if self._drawn_gen == self._gen:
+            self.chart_shown.emit(self.current_name)
+
+    def _chart_failed(self, exc: BaseException) -> None:
+        if self._drawn_gen == self._gen:
+            self.chart_shown.emit(self.current_name)
+        self._report(exc)
+
+    def _report(self, exc: BaseException) -> None:
+        if self.ctx.tasks.error_handler is not None:
+            self.ctx.tasks.error_handler(exc)
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
 
     # drill-down ---------------------------------------------------------------------------------------
     def _clear_drill(self) -> None:
@@ -440,15 +485,32 @@ class AnalyticsView(QWidget):
         self.drill_loaded.emit(len(rows))
 
     # PNG ----------------------------------------------------------------------------------------------
-    def save_png(self, path: str | Path, dpi: int = 150) -> Path:
-        """The current chart, drawn afresh at its natural size, as a PNG."""
-        from sqdesk.charts import render_png
-        from sqdesk.charts.registry import chart_spec
-
+    def save_png(self, path: str | Path, dpi: int = 150) -> None:
+        """Write the current chart, drawn afresh at its natural size, as a PNG — on the
+        render thread: ``png_saved(path)`` when it is written; a failure goes to the error
+        handler (a file that cannot be written as a plain message)."""
         if self.current_data is None:
             raise RuntimeError("no chart is shown")
-        fig = chart_spec(self.current_name).draw(self.current_data, translate=QCoreApplication.translate)
-        return render_png(fig, path, dpi=dpi)
+        factory = partial(chart_figure, self.current_name, self.current_data)
+        self._saving += 1
+        render_thread().submit(partial(save_chart_png, factory, Path(path), dpi),
+                               on_done=self._png_written, on_error=partial(self._png_failed, Path(path)), owner=self)
+
+    def _png_written(self, path: Path) -> None:
+        self._saving -= 1
+        window = self.window()
+        status = getattr(window, "statusBar", None)
+        if callable(status):
+            status().showMessage(self.tr("已保存 {file}").format(file=str(path)), 5000)
+        self.png_saved.emit(str(path))
+
+    def _png_failed(self, path: Path, exc: BaseException) -> None:
+        self._saving -= 1
+        if isinstance(exc, OSError):
+            from sqdesk.core.errors import UserError
+
+            exc = UserError(f"无法保存 {path.name}：{exc.strerror or exc}")
+        self._report(exc)
 
     def save_png_dialog(self) -> None:
         if self.current_data is None or self.current_scope is None:
@@ -462,16 +524,4 @@ class AnalyticsView(QWidget):
             return
         if not path.lower().endswith(".png"):
             path += ".png"
-        try:
-            self.save_png(path)
-        except OSError as exc:
-            from sqdesk.core.errors import UserError
-
-            err = UserError(f"无法保存 {Path(path).name}：{exc.strerror or exc}")
-            if self.ctx.tasks.error_handler is not None:
-                self.ctx.tasks.error_handler(err)
-            return
-        window = self.window()
-        status = getattr(window, "statusBar", None)
-        if callable(status):
-            status().showMessage(self.tr("已保存 {file}").format(file=path), 5000)
+        self.save_png(path)
