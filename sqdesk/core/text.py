@@ -94,13 +94,17 @@ def normalize_phone(value: object) -> str | None:
     """
     if value is None:
         return None
-    if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit():
+    if type(value) is str:
         # the common case, a plain 11-digit mobile: what the general path below returns
-        if value[0] == "1" and value[1] in "3456789":
+        if (len(value) == 11 and value.isascii() and value.isdigit()
+                and value[0] == "1" and value[1] in "3456789"):
             return value
-    if isinstance(value, bool):
+        text = _phone_text(value)
+        if text is None:
+            return None
+    elif isinstance(value, bool):
         raise PhoneError("不是电话号码")
-    if isinstance(value, int):
+    elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -109,17 +113,9 @@ def normalize_phone(value: object) -> str | None:
             raise PhoneError(f"「{value}」带有小数，不是电话号码")
         text = str(int(value))
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        if not text:
+        text = _phone_text(str(value))
+        if text is None:
             return None
-        if _SCI.match(text) and ("e" in text.lower()):
-            raise PhoneError(
-                f"「{text}」已被 Excel 转成科学计数法，后几位数字已丢失；"
-                "请在原表中把该列设为“文本”格式后重新填写号码"
-            )
-        if text.endswith(".0") and text[:-2].isdigit():
-            text = text[:-2]
-        text = _PHONE_JUNK.sub("", text)
     if not text.isdigit():
         raise PhoneError(f"「{value}」含有非数字字符，不是电话号码")
     if text.startswith("0086"):
@@ -133,6 +129,30 @@ def normalize_phone(value: object) -> str | None:
     if 7 <= len(text) <= 12 and (text[0] == "0" or len(text) <= 8):
         return text  # landline, with or without area code
     raise PhoneError(f"「{value}」位数不对（手机号应为 11 位）")
+
+
+def _phone_text(value: str) -> str | None:
+    """A phone cell's text without separators (None when blank); raises on a number
+    Excel turned into scientific notation."""
+    # NFKC leaves ASCII text as it is: only other text goes through the normaliser
+    text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+    if not text:
+        return None
+    # _SCI can only match text with an e/E in it: the regex runs only then
+    if ("e" in text or "E" in text) and _SCI.match(text) and ("e" in text.lower()):
+        raise PhoneError(
+            f"「{text}」已被 Excel 转成科学计数法，后几位数字已丢失；"
+            "请在原表中把该列设为“文本”格式后重新填写号码"
+        )
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if text.isascii():
+        # 138-1234-5678, 138 1234 5678, +86 138…: digits and separators _PHONE_JUNK
+        # removes; taking those out needs no regex pass
+        bare = text.replace("-", "").replace(" ", "").replace("+", "")
+        if bare.isdigit():
+            return bare
+    return _PHONE_JUNK.sub("", text)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -152,7 +172,8 @@ def normalize_wechat(value: object) -> str | None:
     """WeChat ids are case-insensitive; stored lower-case. Phone-number ids are allowed."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value)
+    text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     text = text.replace(" ", "")
