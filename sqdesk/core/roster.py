@@ -208,6 +208,45 @@ def derived_columns(
     return {"name_pinyin": full, "name_initials": initials, "search_text": search_blob(*parts)}
 
 
+_TAG_TEXT: dict[tuple[str, ...], str] = {}
+_TAG_TEXT_MAX = 4096
+
+
+def derived_values(
+    display_name: str,
+    real_name: str,
+    phone: str | None,
+    wechat_id: str | None,
+    city: str,
+    nicknames: Sequence[str] = (),
+    tags: Sequence[str] = (),
+) -> tuple[str, str, str]:
+    """(name_pinyin, name_initials, search_text): what :func:`derived_columns` gives, as a
+    tuple, for bulk writers (property-tested to be equal). Cheaper per member: no dict, no
+    argument list for ``search_blob``, and the ``\x1f#标签…`` text of a tag list is joined
+    once per distinct list (a roster has a few dozen tag combinations)."""
+    full, initials = pinyin_keys(display_name)
+    if real_name and real_name != display_name:  # rare: the general path
+        return full, initials, derived_columns(
+            display_name, real_name, phone, wechat_id, city, nicknames, tags
+        )["search_text"]
+    # "\x1f".join(filter(None, parts)) as search_blob does, parts as derived_columns lists them
+    text = "\x1f".join(filter(None, (display_name, full, initials, phone, wechat_id, city, *nicknames)
+                               if nicknames else (display_name, full, initials, phone, wechat_id, city)))
+    if tags:
+        key = tuple(tags)
+        suffix = _TAG_TEXT.get(key)
+        if suffix is None:
+            suffix = "".join(["\x1f#" + t for t in key])
+            if len(_TAG_TEXT) < _TAG_TEXT_MAX:
+                _TAG_TEXT[key] = suffix
+        # "#…" is never empty: each tag is one more \x1f-separated part
+        text = text + suffix if text else suffix[1:]
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return full, initials, text.lower()
+
+
 def refresh_search_text(session: Session, member_ids: Iterable[int]) -> None:
     ids = list(member_ids)
     for chunk_start in range(0, len(ids), 500):
