@@ -214,6 +214,28 @@ def sqlite_connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+def current_base(base: Path) -> Path:
+    """Bring a prepared base workspace to the current schema once, before any timed run.
+
+    Every run writes into a copy of the base; a base left at an older revision made each
+    sqdesk run upgrade its copy first (and leave a ``*.before-000N-….sqdesk.bak`` beside
+    it) while the baseline wrote into the old schema. Upgraded here instead, the copies of
+    both sides are at head from the start and byte-identical. The upgrade's own backup of
+    the base is deleted (the base is generated: delete the folder to rebuild it)."""
+    ws = open_workspace(base, operator="bench")
+    backup = ws.backup_made
+    ws.close()
+    if backup is not None:
+        Path(backup).unlink(missing_ok=True)
+    # everything in the main file, so that copying that one file copies the workspace
+    con = sqlite3.connect(base)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    return base
+
+
 def fresh_copy(base: Path, dest: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(str(dest) + suffix).unlink(missing_ok=True)
@@ -302,6 +324,7 @@ def bench_activity(work: Path, *, rows: int, members: int, runs: int, profile: b
         write_activity_csv(csv_path, rows, seed=11, directory=directory)
         meta.write_text(json.dumps([[g, n, *v] for (g, n), v in directory.items()], ensure_ascii=False))
     directory = {(g, n): (mid, gid, wx) for g, n, mid, gid, wx in json.loads(meta.read_text())}
+    current_base(base)
     db = work / "activity_run.sqdesk"
     base_times, ours, parts = [], [], []
     for i in range(runs):
@@ -352,11 +375,17 @@ def roster_baseline(xlsx: Path, db: Path) -> float:
     return time.perf_counter() - t0
 
 
-def roster_sqdesk(xlsx: Path, db: Path) -> tuple[float, dict[str, float]]:
+def roster_sqdesk(xlsx: Path, db: Path, *, profile: Path | None = None) -> tuple[float, dict[str, float]]:
     from sqdesk.io.roster_import import commit_roster_import, preview_roster_import
 
     ws = open_workspace(db, operator="bench")
     try:
+        prof = None
+        if profile is not None:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
         t0 = time.perf_counter()
         with ws.read() as s:
             preview = preview_roster_import(s, xlsx)
@@ -364,6 +393,9 @@ def roster_sqdesk(xlsx: Path, db: Path) -> tuple[float, dict[str, float]]:
         with ws.write() as s:
             result = commit_roster_import(s, preview, operator="bench")
         t2 = time.perf_counter()
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(str(profile))
         created = getattr(result, "created", None)
     finally:
         ws.close()
@@ -371,19 +403,20 @@ def roster_sqdesk(xlsx: Path, db: Path) -> tuple[float, dict[str, float]]:
     return t2 - t0, {"preview": t1 - t0, "commit": t2 - t1}
 
 
-def bench_roster(work: Path, *, rows: int, runs: int) -> list[dict[str, Any]]:
+def bench_roster(work: Path, *, rows: int, runs: int, profile: bool = False) -> list[dict[str, Any]]:
     xlsx = work / f"roster_{rows}.xlsx"
     base = work / "roster_base.sqdesk"
     if not xlsx.exists():
         print(f"  writing a {rows:,}-row roster .xlsx …", flush=True)
         write_roster_xlsx(xlsx, rows, seed=3)
-    if not base.exists():
-        open_workspace(base, operator="bench").close()
+    current_base(base)  # created at head if missing
     db = work / "roster_run.sqdesk"
     base_times, ours, parts = [], [], []
     for i in range(runs):
         base_times.append(roster_baseline(xlsx, fresh_copy(base, db)))
-        took, split = roster_sqdesk(xlsx, fresh_copy(base, db))
+        took, split = roster_sqdesk(
+            xlsx, fresh_copy(base, db), profile=work / "roster.prof" if profile and i == 0 else None
+        )
         ours.append(took)
         parts.append(split)
         print(f"  run {i + 1}: sqdesk {took:.2f}s (preview {split['preview']:.2f}s, commit {split['commit']:.2f}s)"
@@ -416,11 +449,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", choices=("roster", "activity"))
     ap.add_argument("--runs", type=int)
-    ap.add_argument("--profile", action="store_true", help="cProfile the first sqdesk activity run")
+    ap.add_argument("--profile", action="store_true",
+                    help="cProfile the first sqdesk run of the activity import (of the roster import with --only roster)")
     ap.add_argument("--work", type=Path, default=Path(__file__).resolve().parent / "out" / "work")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    if args.profile:
+    if args.profile and args.only == "roster":
+        figs = bench_roster(args.work, rows=5_000 if args.quick else 100_000, runs=1, profile=True)
+        print(f"profile written to {args.work / 'roster.prof'}")
+    elif args.profile:
         figs = bench_activity(args.work, rows=50_000 if args.quick else 1_000_000,
                               members=2_000 if args.quick else 5_000, runs=1, profile=True)
         print(f"profile written to {args.work / 'activity.prof'}")
