@@ -1219,8 +1219,8 @@ def _insert_new_members(
         member_rows.append(row_of(m))
         for g, nick, joined, left in memberships:
             ms_rows.append(ms_row_of((mid, groups[g], nick, to_date(joined), to_date(left), batch_id)))
-        if r.tags:
-            tag_rows += [(mid, tags[t]) for t in r.tags]
+        for t in r.tags:
+            tag_rows.append((mid, tags[t]))
         if len(member_rows) >= chunk:
             _bulk_insert(conn, table_of(Member), member_cols, member_rows, fixed)
             tick(len(member_rows))
