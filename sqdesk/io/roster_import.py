@@ -408,6 +408,16 @@ _CONVERTERS: dict[str, Callable[[object], Any]] = {
 }
 
 
+def _getter(indices: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter(*indices)`` that always returns a tuple (also for 0 or 1 index)."""
+    if len(indices) >= 2:
+        return itemgetter(*indices)
+    if len(indices) == 1:
+        i = indices[0]
+        return lambda seq: (seq[i],)
+    return lambda seq: ()
+
+
 def _split_list(value: str) -> list[str]:
     """Group names / dates in one cell: one per line when the cell has line breaks
     (what the export writes), else separated by 、，,;；|."""
@@ -685,6 +695,9 @@ def _parse_rows(
     totals = _TOTALS.match
     ncols = len(header_text)
     pad = [None] * ncols
+    text_cols = list(range(ncols))
+    other_cols: list[int] = []
+    text_of = _getter(text_cols)
     name_i = cols["display_name"]
     nick_i = nick_i if nick_i != name_i else None
     for offset, raw in enumerate(rows):
@@ -703,15 +716,36 @@ def _parse_rows(
             continue
         total += 1
         cells = raw if len(raw) >= ncols else raw + pad[len(raw):]
-        joined = " ".join([c for c in cells if type(c) is str])
-        if unguard and "'" in joined:  # the export's CSV formula guard: '=… → =…
-            cells = [
-                c[1:] if type(c) is str and c[:1] == "'" and c[1:2] in FORMULA_START else c
-                for c in cells
-            ]
-        # control characters: stripped and reported (once per row). They are not printable,
-        # so a row whose text all is (nearly every row) needs no regex pass.
-        if not joined.isprintable() and control(joined):
+        # control characters: stripped and reported (once per row). They are not printable:
+        # a row whose text all is (nearly every row) needs no closer look.
+        if unguard:
+            joined = " ".join([c for c in cells if type(c) is str])
+            if "'" in joined:  # the export's CSV formula guard: '=… → =…
+                cells = [
+                    c[1:] if type(c) is str and c[:1] == "'" and c[1:2] in FORMULA_START else c
+                    for c in cells
+                ]
+            printable = joined.isprintable()
+        else:
+            # the columns that have held only text so far, joined by one C call; the
+            # others (dates, numbers, padding) cell by cell
+            try:
+                printable = " ".join(text_of(cells)).isprintable()
+            except TypeError:  # one of them holds something else now: it moves over
+                moved = {j for j in text_cols if type(cells[j]) is not str}
+                text_cols = [j for j in text_cols if j not in moved]
+                other_cols = sorted({*other_cols, *moved})
+                text_of = _getter(text_cols)
+                printable = " ".join(text_of(cells)).isprintable()
+            if printable:
+                for j in other_cols:
+                    c = cells[j]
+                    if type(c) is str and not c.isprintable():
+                        printable = False
+                        break
+            if printable and len(cells) > ncols:
+                printable = all(type(c) is not str or c.isprintable() for c in cells[ncols:])
+        if not printable and control(" ".join([c for c in cells if type(c) is str])):
             dirty = [i for i, c in enumerate(cells) if type(c) is str and control(c)]
             cells = list(cells)
             for i in dirty:
