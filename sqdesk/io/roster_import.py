@@ -1228,6 +1228,7 @@ def _insert_new_members(
     if not (group_names and any(map(attrgetter("group_left"), creates))):
         ms_fixed["left_on"] = None
     ms_cols = tuple(c for c in _MEMBERSHIP_COLS if c not in ms_fixed)
+    iso: dict[dt.date, str] = {}
     ms_row_of = itemgetter(*(i for i, c in enumerate(_MEMBERSHIP_COLS) if c not in ms_fixed))
     for r, mid in zip(creates, ids, strict=True):
         m = {**base, **r.values}
@@ -1246,10 +1247,11 @@ def _insert_new_members(
             # adaptation lookup that a bool (or None) costs on every row
             m["consent"] = (1 if m["consent"] else 0) if sqlite else bool(m["consent"])
         if sqlite:
+            # a file has a few thousand distinct dates (the preview converted each once)
             if (d := m["joined_on"]) is not None:
-                m["joined_on"] = d.isoformat()
+                m["joined_on"] = iso.get(d) or iso.setdefault(d, d.isoformat())
             if (d := m["paid_until"]) is not None:
-                m["paid_until"] = d.isoformat()
+                m["paid_until"] = iso.get(d) or iso.setdefault(d, d.isoformat())
         member_rows.append(row_of(m))
         for g, nick, joined, left in memberships:
             ms_rows.append(ms_row_of((mid, groups[g], nick, to_date(joined), to_date(left), batch_id)))
