@@ -545,7 +545,8 @@ def _preview(
     # empty cells as the reader gives them (""): _parse_rows treats "" and None alike,
     # which saves a pass over every row; the header search sees None
     rows = source.rows(sheet, raw_empty=True)
-    head = _none_for_empty(islice(rows, 30))
+    raw_head = list(islice(rows, 30))
+    head = _none_for_empty(raw_head)
     if header_row is not None:
         if header_row < 1 or header_row > len(head):
             raise BadFileError(f"指定的表头行（第 {header_row} 行）不在文件前 {len(head)} 行内", file=p)
@@ -556,11 +557,13 @@ def _preview(
             # an instructions sheet first: take the first sheet that has a roster header
             for other in source.sheet_names()[1:]:
                 other_rows = source.rows(other, raw_empty=True)
-                other_head = _none_for_empty(islice(other_rows, 30))
+                other_raw_head = list(islice(other_rows, 30))
+                other_head = _none_for_empty(other_raw_head)
                 other_found = find_header_row(other_head, ROSTER_SYNONYMS, max_scan=20)
                 if other_found is not None:
                     notes.append(f"第一个工作表「{sheet_name}」里没有名单表头，已改读工作表「{other}」")
-                    sheet_name, rows, head, found = other, other_rows, other_head, other_found
+                    sheet_name, rows, found = other, other_rows, other_found
+                    raw_head, head = other_raw_head, other_head
                     break
         if found is None:
             others = [n for n in source.sheet_names() if n != sheet_name] if source.kind != "csv" else []
@@ -630,7 +633,7 @@ def _preview(
 
     mapped = {f: header_text[i] for f, i in sorted(cols.items(), key=lambda kv: kv[1])}
     records, problems, warnings, skipped, total = _parse_rows(
-        p, chain(head[h + 1:], rows), h + 1, cols, header_text, custom_cols,
+        p, chain(raw_head[h + 1:], rows), h + 1, cols, header_text, custom_cols,
         unguard=source.kind == "csv",
     )
     preview = RosterPreview(
@@ -732,11 +735,11 @@ def _parse_rows(
             try:
                 printable = " ".join(text_of(cells)).isprintable()
             except TypeError:  # one of them holds something else now: it moves over
-                moved = {j for j in text_cols if type(cells[j]) is not str}
+                moved = {j for j in text_cols if type(cells[j]) is not str and cells[j] is not None}
                 text_cols = [j for j in text_cols if j not in moved]
                 other_cols = sorted({*other_cols, *moved})
                 text_of = _getter(text_cols)
-                printable = " ".join(text_of(cells)).isprintable()
+                printable = all(type(c) is not str or c.isprintable() for c in cells)
             if printable:
                 for j in other_cols:
                     c = cells[j]
