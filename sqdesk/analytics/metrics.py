@@ -5,16 +5,19 @@ Everything is computed "as of" a day ``D`` (inclusive): a window of N days is
 ``< midnight(D + 1)``. The cut-offs are computed in Python and bound as parameters,
 so SQLite and PostgreSQL compare identical values.
 
-Speed: the activity log has millions of rows, so everything is one statement: the
-members table LEFT JOINed to a few aggregates — a ``GROUP BY member_id`` over the
-last 90 days with a FILTERed aggregate per figure, which also gives the last
-participation of everyone active in the window (SQLite probes
-``ix_activities_member_time`` only for the others; PostgreSQL: a parallel GROUP BY),
-registrations, invitees still in — returned in id order, day counts computed in SQL,
-fetched on SQLite through the raw DBAPI cursor and transposed into columns. Groups
-and tags are two narrow id queries. Python only does the score (once per distinct
-input) and the level; the cyclic GC is paused while the columns are built. On the
-100k-member demo: ~1.7× the raw ``GROUP BY member_id`` (benchmarks/bench_analytics.py).
+Speed: the activity log has millions of rows, so the figures come from two big reads:
+a ``GROUP BY member_id`` over the last 90 days with a FILTERed aggregate per figure
+(which also gives the last participation of everyone active in the window), and the
+members table with registrations, invitees still in, the last participation before the
+window (SQLite probes ``ix_activities_member_time`` per member; PostgreSQL: a parallel
+GROUP BY) and day counts computed in SQL — returned in id order, fetched through the raw
+DBAPI cursor and transposed into columns. :func:`compute_member_metrics` runs them as one
+statement on its session; :func:`member_metrics` (what the screens, rules, brief and
+matching use) runs the two at the same time on two connections that read one state of
+the file (:func:`sqdesk.db.snapshot.reader_pair`) and merges them by member. Groups and
+tags are two narrow id queries. Python only does the score (once per distinct input) and
+the level; the cyclic GC is paused while the columns are built. Figures against the raw
+``GROUP BY member_id``: benchmarks/bench_analytics.py.
 
 Counting: 发言 and 邀请 sum ``value`` (an import writes one 发言 row per member-day
 with the day's message count; an 邀请 row may stand for several people); 签到, 分享,
@@ -47,8 +50,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import math
+from collections import deque
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -68,6 +74,7 @@ from sqdesk.analytics._sql import (
 )
 from sqdesk.core.errors import ValidationError
 from sqdesk.db.memo import memo, peek
+from sqdesk.db.snapshot import Beside, reader_pair
 from sqdesk.models import Activity, Event, Group, Member, Membership, Registration, Tag, member_tags
 from sqdesk.models.event import event_groups
 from sqdesk.models.vocab import LEVELS
@@ -266,18 +273,24 @@ def compute_member_metrics(
     group_ids: Sequence[int] | None = None,
     weights: ScoreWeights = ScoreWeights(),  # noqa: B008
     thresholds: LevelThresholds = LevelThresholds(),  # noqa: B008
+    second: Connection | None = None,
 ) -> MetricsTable:
     """Every variable of :data:`MEMBER_VARIABLES` for the chosen members (all by default,
     ordered by id), plus ``last_active`` (datetime or None) and ``level_computed``.
     ``level`` is the level the member holds (``members.level``), or the computed one
-    when none has been stored yet."""
+    when none has been stored yet.
+
+    ``second``: a connection reading the same state as ``session``
+    (:func:`sqdesk.db.snapshot.reader_pair`); the activity window's aggregate then runs
+    there while the session reads the rest."""
     # The assembly makes ~100 objects per member while millions are alive; the cyclic
     # collector would sweep them all repeatedly (a third of the time on 100k members).
     # Nothing here makes cycles, so it waits until the table is built.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _compute(session, as_of or dt.date.today(), member_ids, group_ids, weights, thresholds)
+        with ExitStack() as stack:  # waits for a statement still running beside on any exit
+            return _compute(stack, session, as_of or dt.date.today(), member_ids, group_ids, weights, thresholds, second)
     finally:
         if paused:
             gc.enable()
@@ -304,8 +317,15 @@ def member_metrics(
     key = _memo_key(as_of, group_ids, weights, thresholds)
 
     def build(conn: Connection) -> MetricsTable:
-        with Session(bind=conn) as own:
-            return compute_member_metrics(own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
+        # Two connections on one state of the file (opened after the memo read its
+        # version, so never older): the activity window's aggregate on the second while
+        # the first reads the members — the two biggest reads, on two cores.
+        with reader_pair(conn.engine) as pair:
+            first, second = pair if pair is not None else (conn, None)
+            with Session(bind=first) as own:
+                return compute_member_metrics(
+                    own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds, second=second,
+                )
 
     table = memo(session, key, build)
     if table is None:
@@ -321,13 +341,47 @@ def shared_member_metrics(session: Session, as_of: dt.date) -> MetricsTable | No
     return table if isinstance(table, MetricsTable) else None
 
 
+def _merge_window(
+    window_rows: Sequence[Sequence[Any]], get: Any, n: int, before: Sequence[Any],
+) -> tuple[list[Any], dict[str, list[Any]]]:
+    """The window statement's rows (member_id, 发言 in three buckets, the other window
+    figures, the newest participation in it) as per-member columns in the members'
+    order, as the one-statement form gives them: 0 where a member has no row (or a NULL
+    sum), the newest participation the window's, else ``before``'s."""
+    wcols: list[Sequence[Any]] = list(zip(*window_rows, strict=True)) if window_rows else [()] * (2 + len(_WINDOW_KINDS))
+    at: list[Any] = list(map(get, wcols[0]))
+    if None in at:  # activity of members outside the chosen ones
+        keep = [j for j, i in enumerate(at) if i is not None]
+        at = [at[j] for j in keep]
+        wcols = [[col[j] for j in keep] for col in wcols]
+    spread: list[list[Any]] = []
+    for col in wcols[1:]:
+        out: list[Any] = [None] * n
+        deque(map(out.__setitem__, at, col), maxlen=0)  # out[at[j]] = col[j], in C
+        spread.append(out)
+    *figures, last90 = spread
+
+    def zero(col: list[Any]) -> list[Any]:
+        return [0 if v is None else v for v in col]
+
+    msg_7, msg_30, msg_90, *others = map(zero, figures)
+    columns = {"messages_7d": msg_7}
+    columns["messages_30d"] = list(map(add, msg_7, msg_30))
+    columns["messages_90d"] = list(map(add, columns["messages_30d"], msg_90))
+    columns.update(zip((name for name, (kind, _) in _WINDOW_KINDS.items() if kind != MESSAGE_KIND), others, strict=True))
+    last = [inside if inside is not None else older for inside, older in zip(last90, before, strict=True)]
+    return last, {name: columns[name] for name in _WINDOW_KINDS}
+
+
 def _compute(
+    stack: ExitStack,
     session: Session,
     as_of: dt.date,
     member_ids: Sequence[int] | None,
     group_ids: Sequence[int] | None,
     weights: ScoreWeights,
     thresholds: LevelThresholds,
+    second: Connection | None,
 ) -> MetricsTable:
     end, starts = _window_starts(as_of)
     d90 = starts[90]
@@ -361,29 +415,29 @@ def _compute(
     # The newest participation in the window comes with it: only members without one
     # need a look further back (below).
     sums.append(func.max(Activity.occurred_at).filter(Activity.kind.in_(ACTIVE_KINDS)).label("last90"))
-    win = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(key).subquery()
+    win_select = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(key)
+    win = win_select.subquery()
 
-    # Last participation before the end of ``as_of``: the window's, else (members silent
-    # for 90 days) SQLite probes ix_activities_member_time backwards per member — the
-    # correlated "newest matching row" stops at the first participation row, and
-    # coalesce() only evaluates it when the window had none. PostgreSQL runs such probes
-    # one by one but scans in parallel, so there a GROUP BY is cheaper.
-    last_conds = [Activity.occurred_at < end, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
-    last_sq: Any = None
+    # The newest participation before ``before``: SQLite probes ix_activities_member_time
+    # backwards per member — the correlated "newest matching row" stops at the first
+    # participation row; PostgreSQL runs such probes one by one but scans in parallel, so
+    # there a GROUP BY (a subquery to join) is cheaper.
     sqlite = dialect(session) == "sqlite"
-    if sqlite:
-        probe = (
-            select(Activity.occurred_at).where(Activity.member_id == Member.id, *last_conds)
-            .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
-            .correlate(Member).scalar_subquery()
-        )
-        last_col: Any = func.coalesce(win.c.last90, probe)
-    else:
-        last_sq = (
+
+    def newest_before(before: dt.datetime) -> tuple[Any, Any]:
+        conds = [Activity.occurred_at < before, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
+        if sqlite:
+            probe = (
+                select(Activity.occurred_at).where(Activity.member_id == Member.id, *conds)
+                .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
+                .correlate(Member).scalar_subquery()
+            )
+            return probe, None
+        sq = (
             select(Activity.member_id.label("mid"), func.max(Activity.occurred_at).label("last"))
-            .where(*last_conds).group_by(Activity.member_id).subquery()
+            .where(*conds).group_by(Activity.member_id).subquery()
         )
-        last_col = last_sq.c.last
+        return sq.c.last, sq
 
     # Registrations of events that started in the window.
     reg = (
@@ -427,38 +481,56 @@ def _compute(
             return zero(win.c.msg_7) + zero(win.c.msg_30) + zero(win.c.msg_90)
         return zero(win.c[name])
 
-    # Day counts are computed in SQL (no per-member date parsing in Python).
-    stmt = (
-        select(
-            Member.id, days_between(session, joined, as_of), days_between(session, as_of, Member.paid_until),
-            func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
-            Member.role, Member.level, Member.status, last_col,
-            *(window_figure(name) for name in _WINDOW_KINDS),
-            zero(reg.c.registered), zero(reg.c.attended), zero(reg.c.no_show), zero(stayed.c.n),
-        )
-        .outerjoin(win, win.c.mid == Member.id)
-        .outerjoin(reg, reg.c.mid == Member.id)
-        .outerjoin(stayed, stayed.c.mid == Member.id)
-        .where(and_(True, *_member_scope(member_ids, group_ids)))
-        .order_by(Member.id)
-    )
-    if last_sq is not None:
-        stmt = stmt.outerjoin(last_sq, last_sq.c.mid == Member.id)
+    # One row per member in id order; day counts are computed in SQL (no per-member
+    # date parsing in Python).
+    member_cols = [
+        Member.id, days_between(session, joined, as_of), days_between(session, as_of, Member.paid_until),
+        func.length(func.trim(func.coalesce(Member.intro, ""))) > 0,
+        Member.role, Member.level, Member.status,
+        zero(reg.c.registered), zero(reg.c.attended), zero(reg.c.no_show), zero(stayed.c.n),
+    ]
+
+    def per_member(cols: list[Any], *joined_by_mid: Any) -> Any:
+        stmt = select(*cols).select_from(Member)
+        for sq in joined_by_mid:
+            if sq is not None:
+                stmt = stmt.outerjoin(sq, sq.c.mid == Member.id)
+        return stmt.where(and_(True, *_member_scope(member_ids, group_ids))).order_by(Member.id)
+
     conn = session.connection()
-    rows = fetch_rows(conn, stmt)
-    if member_ids is not None and not small:
-        wanted = set(member_ids)
+    window_half: Beside[Sequence[Sequence[Any]]] | None = None
+    if second is None:
+        # One statement: the window's figures joined in, and the newest participation
+        # the window's, else (members silent for 90 days) from before it — coalesce()
+        # only evaluates the SQLite probe when the window had none.
+        if sqlite:
+            probe, _ = newest_before(d90)
+            last_col: Any = func.coalesce(win.c.last90, probe)
+            last_sq = None
+        else:
+            last_col, last_sq = newest_before(end)
+        rows = fetch_rows(conn, per_member(
+            [*member_cols, last_col, *(window_figure(name) for name in _WINDOW_KINDS)], win, reg, stayed, last_sq,
+        ))
+    else:
+        # Two statements at the same time (SQLite runs each without holding the GIL): the
+        # window's GROUP BY on the second connection, the members here with the newest
+        # participation before the window for each (the two take about as long), merged
+        # below.
+        window_half = stack.enter_context(Beside(lambda: fetch_rows(second, win_select)))
+        before_col, before_sq = newest_before(d90)
+        rows = fetch_rows(conn, per_member([*member_cols, before_col], reg, stayed, before_sq))
+    wanted = set(member_ids) if member_ids is not None and not small else None
+    if wanted is not None:
         rows = [r for r in rows if r[0] in wanted]
     n = len(rows)
-    width = 8 + len(_WINDOW_KINDS) + 4
-    cols_t: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * width
+    cols_t: list[Sequence[Any]] = (
+        list(zip(*rows, strict=True)) if rows else [()] * (len(member_cols) + 1 + len(_WINDOW_KINDS))
+    )
     del rows
     ids = list(cols_t[0])
     pos = {mid: i for i, mid in enumerate(ids)}
-    k = 8
-    window_cols = {name: list(cols_t[k + j]) for j, name in enumerate(_WINDOW_KINDS)}
-    k += len(_WINDOW_KINDS)
-    registered, attended, no_shows, stayed_n = (list(cols_t[k + j]) for j in range(4))
+    get = pos.get
 
     # -- groups (memberships current on ``as_of``, filtered in SQL) and tags; names joined
     # in Python (those tables are tiny), lists sorted by name.
@@ -470,7 +542,6 @@ def _compute(
     )
     if small:
         gstmt = gstmt.where(Membership.member_id.in_(ids))
-    get = pos.get
     for mid, gid in fetch_rows(conn, gstmt):
         i = get(mid)
         if i is not None:
@@ -489,8 +560,16 @@ def _compute(
             if len(names_) > 1:
                 names_.sort()
 
+    k = len(member_cols)
+    if window_half is None:
+        last_values = cols_t[k]
+        window_cols = {name: list(cols_t[k + 1 + j]) for j, name in enumerate(_WINDOW_KINDS)}
+    else:
+        last_values, window_cols = _merge_window(window_half.result(), get, n, cols_t[k])
+    registered, attended, no_shows, stayed_n = (list(cols_t[7 + j]) for j in range(4))
+
     # -- per-member arithmetic: score, level -----------------------------------------------
-    last_active = as_datetimes(cols_t[7])
+    last_active = as_datetimes(last_values)
     since_join: list[object] = list(cols_t[1])
     today = as_of.toordinal()
     inactive: list[object] = [

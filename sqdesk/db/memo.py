@@ -64,6 +64,20 @@ def memo_path(session: Session) -> str | None:
     return database
 
 
+def _workspace(path: str) -> _Workspace:
+    with _workspaces_lock:
+        ws = _workspaces.get(path)
+        if ws is None:
+            ws = _workspaces[path] = _Workspace(path)
+    return ws
+
+
+def data_version(path: str) -> int:
+    """``PRAGMA data_version`` of the SQLite file at ``path``, read on the memo's own
+    connection: any commit by any other connection, of any process, changes it."""
+    return _workspace(path).data_version()
+
+
 def memo(session: Session, key: Hashable, build: Callable[[Connection], T]) -> T | None:
     """The value ``build`` makes for ``key`` on this session's workspace, built at most once
     per database version; None where values are not shared (see the module docstring)."""
@@ -71,10 +85,7 @@ def memo(session: Session, key: Hashable, build: Callable[[Connection], T]) -> T
     if path is None:
         return None
     engine = _engine_of(session)
-    with _workspaces_lock:
-        ws = _workspaces.get(path)
-        if ws is None:
-            ws = _workspaces[path] = _Workspace(path)
+    ws = _workspace(path)
     with ws.lock:
         key_lock = ws.key_locks.setdefault(key, threading.Lock())
     with key_lock:  # two callers of one key: the second waits and shares the first's value
