@@ -70,7 +70,9 @@ from sqdesk.analytics._sql import (
     day_after,
     days_between,
     dialect,
+    distinct_values,
     fetch_rows,
+    int_list,
 )
 from sqdesk.core.errors import ValidationError
 from sqdesk.db.memo import memo, peek
@@ -165,7 +167,8 @@ class MetricsTable:
     _index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._index = {mid: i for i, mid in enumerate(self.member_ids)}
+        if len(self._index) != len(self.member_ids):  # not handed in already built
+            self._index = {mid: i for i, mid in enumerate(self.member_ids)}
 
     def __len__(self) -> int:
         return len(self.member_ids)
@@ -532,33 +535,35 @@ def _compute(
     pos = {mid: i for i, mid in enumerate(ids)}
     get = pos.get
 
-    # -- groups (memberships current on ``as_of``, filtered in SQL) and tags; names joined
-    # in Python (those tables are tiny), lists sorted by name.
+    # -- groups (memberships current on ``as_of``, filtered in SQL) and tags: each member's
+    # ids in one aggregate, names joined in Python (those tables are tiny) once per
+    # distinct set — members share a few hundred — lists sorted by name.
+    def names_of(member_col: Any, id_col: Any, names: dict[int, str], *conds: Any) -> list[list[str]]:
+        stmt = select(member_col, distinct_values(session, id_col)).where(*conds).group_by(member_col)
+        if small:
+            stmt = stmt.where(member_col.in_(ids))
+        lists: list[list[str]] = [[] for _ in range(n)]
+        built: dict[Any, list[str]] = {}
+        for mid, key in fetch_rows(conn, stmt):
+            i = get(mid)
+            if i is None:
+                continue
+            if type(key) is list:  # PostgreSQL's array
+                key = tuple(key)
+            sorted_names = built.get(key)
+            if sorted_names is None:
+                sorted_names = built[key] = sorted(names[t] for t in int_list(key))
+            lists[i] = sorted_names[:]  # a list of its own for each member
+        return lists
+
     group_name = {int(g): name for g, name in fetch_rows(conn, select(Group.id, Group.name))}
-    groups_of: list[list[str]] = [[] for _ in range(n)]
-    gstmt = select(Membership.member_id, Membership.group_id).where(
+    groups_of = names_of(
+        Membership.member_id, Membership.group_id, group_name,
         or_(Membership.left_on.is_(None), Membership.left_on > as_of),
         or_(Membership.joined_on.is_(None), Membership.joined_on <= as_of),
     )
-    if small:
-        gstmt = gstmt.where(Membership.member_id.in_(ids))
-    for mid, gid in fetch_rows(conn, gstmt):
-        i = get(mid)
-        if i is not None:
-            groups_of[i].append(group_name[gid])
     tag_name = {int(t): name for t, name in fetch_rows(conn, select(Tag.id, Tag.name))}
-    tags_of: list[list[str]] = [[] for _ in range(n)]
-    tstmt = select(member_tags.c.member_id, member_tags.c.tag_id)
-    if small:
-        tstmt = tstmt.where(member_tags.c.member_id.in_(ids))
-    for mid, tid in fetch_rows(conn, tstmt):
-        i = get(mid)
-        if i is not None:
-            tags_of[i].append(tag_name[tid])
-    for lists in (groups_of, tags_of):
-        for names_ in lists:
-            if len(names_) > 1:
-                names_.sort()
+    tags_of = names_of(member_tags.c.member_id, member_tags.c.tag_id, tag_name)
 
     k = len(member_cols)
     if window_half is None:
@@ -628,7 +633,7 @@ def _compute(
         "last_active": last_active,  # type: ignore[dict-item]
         "level_computed": level_computed,
     }
-    return MetricsTable(as_of=as_of, member_ids=ids, columns=columns)
+    return MetricsTable(as_of=as_of, member_ids=ids, columns=columns, _index=pos)
 
 
 # ---- drill-down ------------------------------------------------------------------------
