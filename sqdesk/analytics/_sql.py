@@ -257,3 +257,33 @@ def as_datetime(value: Any) -> dt.datetime | None:
 
 def ids(values: Iterable[Any]) -> list[int]:
     return sorted({int(v) for v in values})
+
+
+def sum_by_key(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> dict[Any, float]:
+    """Σ value per key over the ``(key, value)`` rows of ``stmt``, summed here instead of
+    by a GROUP BY; NULL values are skipped, as SQL's sum() skips them (a key whose values
+    are all NULL is absent).
+
+    For SQLite, whose GROUP BY sorts every row it groups: with the engine's
+    ``temp_store=MEMORY`` each sorted row is a separate allocation, and grouping the
+    1.5M 发言 rows of the 100k-member demo by a time bucket took 1.6–2.8 s of CPU where
+    streaming them through a dict takes 1.1–1.3 s (same scan). The rows are read off the
+    raw cursor as they come (no list of them all). Other backends run it as it is."""
+    if (conn.dialect.name, conn.dialect.driver) != ("sqlite", "pysqlite"):
+        rows: Iterable[Sequence[Any]] = conn.execute(stmt)
+        cursor = None
+    else:
+        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows = cursor.execute(str(compiled), [_sqlite_param(params[name]) for name in compiled.positiontup or ()])
+    sums: dict[Any, float] = {}
+    get = sums.get
+    try:
+        for key, value in rows:
+            if value is not None:
+                sums[key] = get(key, 0.0) + value
+    finally:
+        if cursor is not None:
+            cursor.close()
+    return sums

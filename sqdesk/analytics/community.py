@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from sqdesk.analytics._sql import (
@@ -48,6 +48,7 @@ from sqdesk.analytics._sql import (
     day_after,
     day_number,
     day_start,
+    dialect,
     distinct_values,
     div,
     fetch_rows,
@@ -55,6 +56,7 @@ from sqdesk.analytics._sql import (
     int_list,
     month_index,
     month_number,
+    sum_by_key,
     weekday_number,
 )
 from sqdesk.analytics.metrics import compute_member_metrics
@@ -691,17 +693,35 @@ def decentralisation(session: Session, scope: Scope, unit: Unit = "month") -> De
     period (``include_staff`` does not apply: the index is about the staff's share)."""
     _check_unit(unit)
     plist = periods(scope, unit)
-    bucket = _bucket_expr(session, scope, unit).label("b")
-    is_staff = case((Member.role.in_(STAFF_ROLES), 1), else_=0).label("staff")
-    stmt = (
-        select(Activity.group_id, is_staff, bucket, func.sum(Activity.value))
-        .join(Member, Member.id == Activity.member_id)
-        .where(*_activity_conds(scope, (MESSAGE_KIND,), staff_filter=False, session=session))
-        .group_by(Activity.group_id, is_staff, bucket)
-    )
+    conds = _activity_conds(scope, (MESSAGE_KIND,), staff_filter=False, session=session)
     cells: dict[tuple[int | None, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for gid, staff, b, total in session.execute(stmt):
-        cells[(gid, int(b))][1 if staff else 0] += float(total or 0)
+    if dialect(session) == "sqlite":
+        # Summed per day, staff flag and group under one text key ('YYYY-MM-DD' + '0'/'1' +
+        # group id), folded into periods here: SQLite's sort-based GROUP BY over every 发言
+        # row and a strftime() a row were most of the time (see sum_by_key).
+        flag = case((Member.role.in_(STAFF_ROLES), "1"), else_="0")
+        key = func.substr(Activity.occurred_at, 1, 10).concat(flag).concat(
+            func.coalesce(cast(Activity.group_id, String), ""))
+        keyed = select(key, Activity.value).join(Member, Member.id == Activity.member_id).where(*conds)
+        bucket_of = _bucketer(scope, unit)
+        day_bucket: dict[str, int] = {}
+        for k, total in sum_by_key(session.connection(), keyed).items():
+            day = k[:10]
+            b = day_bucket.get(day)
+            if b is None:
+                b = day_bucket[day] = bucket_of(dt.date.fromisoformat(day))
+            cells[(int(k[11:]) if len(k) > 11 else None, b)][1 if k[10] == "1" else 0] += total
+    else:
+        bucket = _bucket_expr(session, scope, unit).label("b")
+        is_staff = case((Member.role.in_(STAFF_ROLES), 1), else_=0).label("staff")
+        stmt = (
+            select(Activity.group_id, is_staff, bucket, func.sum(Activity.value))
+            .join(Member, Member.id == Activity.member_id)
+            .where(*conds)
+            .group_by(Activity.group_id, is_staff, bucket)
+        )
+        for gid, staff, b, total in session.execute(stmt):
+            cells[(gid, int(b))][1 if staff else 0] += float(total or 0)
     names = {int(g): n for g, n in session.execute(select(Group.id, Group.name))}
     per_group: dict[int | None, list[float]] = defaultdict(lambda: [0.0, 0.0])
     per_bucket: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -826,12 +846,20 @@ class Heatmap:
 
 def activity_heatmap(session: Session, scope: Scope, kinds: Sequence[str] = (MESSAGE_KIND,)) -> Heatmap:
     """Message volume (sum of value) by weekday × hour of day, Monday first."""
-    wd = weekday_number(session, Activity.occurred_at).label("wd")
-    hr = hour_number(session, Activity.occurred_at).label("hr")
-    stmt = select(wd, hr, func.sum(Activity.value)).where(*_activity_conds(scope, kinds, session=session)).group_by(wd, hr)
     matrix = [[0.0] * 24 for _ in range(7)]
-    for w, h, total in session.execute(stmt):
-        matrix[(int(w) + 6) % 7][int(h)] += float(total or 0)
+    conds = _activity_conds(scope, kinds, session=session)
+    if dialect(session) == "sqlite":
+        # Summed per day and hour off the stored text ('YYYY-MM-DD HH…'; ~17k keys for two
+        # years), weekday and hour worked out here once a key: strftime() on each row and
+        # SQLite's sort-based GROUP BY were most of the time.
+        hour_key = func.substr(Activity.occurred_at, 1, 13)
+        for key, total in sum_by_key(session.connection(), select(hour_key, Activity.value).where(*conds)).items():
+            matrix[dt.date.fromisoformat(key[:10]).weekday()][int(key[11:13])] += total
+    else:
+        wd = weekday_number(session, Activity.occurred_at).label("wd")
+        hr = hour_number(session, Activity.occurred_at).label("hr")
+        for w, h, total in session.execute(select(wd, hr, func.sum(Activity.value)).where(*conds).group_by(wd, hr)):
+            matrix[(int(w) + 6) % 7][int(h)] += float(total or 0)
     return Heatmap(matrix, sum(map(sum, matrix)))
 
 
