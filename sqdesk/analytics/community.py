@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
@@ -208,8 +208,7 @@ def _activity_conds(
 
 # ---- membership intervals -----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     join: dt.date | None
     leave: dt.date | None      # last day present; None while still in (or undated)
     departed: bool             # left (leave may still be None: undated)
@@ -218,34 +217,55 @@ class Interval:
 def member_intervals(session: Session, scope: Scope) -> dict[int, Interval]:
     """Join/leave per member for the scope's groups (all groups when none chosen);
     owner/admins are left out unless ``include_staff``."""
+    # Two plain reads joined here: the memberships aggregate comes in member order off
+    # the (member_id, group_id) unique index, and members is one scan (SQLite's LEFT JOIN
+    # of the two materialised the aggregate and built an automatic index over it).
     ms = select(
-        Membership.member_id.label("mid"),
-        func.min(Membership.joined_on).label("first_join"),
-        func.max(Membership.left_on).label("last_left"),
-        func.sum(case((Membership.left_on.is_(None), 1), else_=0)).label("open"),
+        Membership.member_id,
+        func.min(Membership.joined_on),
+        func.max(Membership.left_on),
+        func.sum(case((Membership.left_on.is_(None), 1), else_=0)),
     )
     if scope.group_ids is not None:
         ms = ms.where(Membership.group_id.in_(list(scope.group_ids)))
-    agg = ms.group_by(Membership.member_id).subquery()
-    stmt = select(Member.id, Member.joined_on, Member.status, agg.c.first_join, agg.c.last_left, agg.c.open).join(
-        agg, agg.c.mid == Member.id, isouter=scope.group_ids is None
-    )
+    conn = session.connection()
+    agg = {r[0]: r for r in fetch_rows(conn, ms.group_by(Membership.member_id))}
+    stmt = select(Member.id, Member.joined_on, Member.status)
     if not scope.include_staff:
         stmt = stmt.where(Member.role.not_in(STAFF_ROLES))
+    members = fetch_rows(conn, stmt)
+    # SQLite returns dates as text, PostgreSQL as dates: parse each distinct value once
+    # (a roster holds a few thousand).
+    dates: dict[Any, dt.date | None] = {None: None}
+    for row in members:
+        if row[1] not in dates:
+            dates[row[1]] = as_date(row[1])
+    for row in agg.values():
+        for v in (row[1], row[2]):
+            if v not in dates:
+                dates[v] = as_date(v)
     out: dict[int, Interval] = {}
-    for mid, joined, status, first, last_left, n_open in fetch_rows(session.connection(), stmt):
-        has_open = bool(n_open)
-        if scope.group_ids is not None:
-            join = as_date(first) or as_date(joined)
-            still_in = status == "在群" and has_open
-        else:
-            join = as_date(joined) or as_date(first)
-            still_in = status == "在群"
-        if still_in:
-            out[int(mid)] = Interval(join, None, False)
-        else:
-            # A departed member with a membership still open: the leave date is unknown.
-            out[int(mid)] = Interval(join, None if has_open else as_date(last_left), True)
+    no_groups = (None, None, None, None)
+    if scope.group_ids is None:
+        for mid, joined, status in members:
+            _, first, last_left, n_open = agg.get(mid, no_groups)
+            join = dates[joined] or dates[first]
+            if status == "在群":
+                out[mid] = Interval(join, None, False)
+            else:
+                # A departed member with a membership still open: the leave date is unknown.
+                out[mid] = Interval(join, None if n_open else dates[last_left], True)
+    else:
+        for mid, joined, status in members:
+            found = agg.get(mid)
+            if found is None:
+                continue  # no membership in the chosen groups
+            _, first, last_left, n_open = found
+            join = dates[first] or dates[joined]
+            if status == "在群" and n_open:
+                out[mid] = Interval(join, None, False)
+            else:
+                out[mid] = Interval(join, None if n_open else dates[last_left], True)
     return out
 
 
@@ -282,32 +302,51 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     active = [0] * nb
     first_b: dict[int, int] = {}
     last_b: dict[int, int] = {}
-    for mid, values in fetch_rows(session.connection(), stmt):
-        buckets = int_list(values)
-        for b in buckets:
-            active[b] += 1
-        first_b[mid] = min(buckets)
-        last_b[mid] = max(buckets)
+    rows = fetch_rows(session.connection(), stmt)
+    counted: Counter[Any] = Counter()
+    if rows and isinstance(rows[0][1], str):
+        # SQLite's group_concat text: count the buckets over one joined string (C-level
+        # split and count), convert only each member's first and last.
+        counted.update(",".join([r[1] for r in rows]).split(","))
+        for mid, values in rows:
+            buckets = list(map(int, values.split(",")))
+            first_b[mid] = min(buckets)
+            last_b[mid] = max(buckets)
+    else:
+        for mid, values in rows:
+            buckets = int_list(values)
+            counted.update(buckets)
+            first_b[mid] = min(buckets)
+            last_b[mid] = max(buckets)
+    for b, n in counted.items():
+        active[int(b)] += n
     # Roster per bucket by a difference array over each member's (widened) interval.
     diff = [0] * (nb + 1)
     intervals = member_intervals(session, scope)
-    bucket_of = _bucketer(scope, unit)
     start_, end_ = scope.start, scope.end
-    for mid, iv in intervals.items():
+    # The bucket of each day of the scope (every clipped interval end is one of them).
+    bucket_of = _bucketer(scope, unit)
+    day_bucket: dict[dt.date, int] = {}
+    d = start_
+    while d <= end_:
+        day_bucket[d] = bucket_of(d)
+        d += dt.timedelta(days=1)
+    empty = (nb, -1)
+    for mid, (join, leave, departed) in intervals.items():
         # The recorded interval clipped to the scope (empty for an undated departure or
         # a leave date before the join date), in periods.
-        join = iv.join
         lo_d = join if join is not None and join > start_ else start_
-        hi_d = end_ if not iv.departed else (min(iv.leave, end_) if iv.leave else None)
+        hi_d = end_ if not departed else (min(leave, end_) if leave else None)
         if hi_d is not None and lo_d <= hi_d:
-            lo, hi = bucket_of(lo_d), bucket_of(hi_d)
+            lo, hi = day_bucket[lo_d], day_bucket[hi_d]
         else:
-            lo, hi = nb, -1
-        if mid in first_b:
+            lo, hi = empty
+        f = first_b.get(mid)
+        if f is not None:
             if lo > hi:
-                lo, hi = first_b[mid], last_b[mid]
+                lo, hi = f, last_b[mid]
             else:
-                lo, hi = min(lo, first_b[mid]), max(hi, last_b[mid])
+                lo, hi = min(lo, f), max(hi, last_b[mid])
         if lo <= hi:
             diff[lo] += 1
             diff[hi + 1] -= 1
