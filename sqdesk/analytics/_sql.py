@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Float, Integer, cast, distinct, func, literal_column, select
+from sqlalchemy import Date, Float, Integer, Text, cast, distinct, func, literal_column, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -173,6 +173,16 @@ def distinct_values(session: Session, expr: ColumnElement[int]) -> ColumnElement
         return func.group_concat(distinct(expr))
     # NullType: psycopg already returns a list; skip SQLAlchemy's per-element processing.
     return func.array_agg(distinct(expr), type_=NullType())
+
+
+def id_list(session: Session, expr: ColumnElement[int]) -> ColumnElement[str]:
+    """Aggregate: a group's integer ids as text, "3,1,7" (parse with ``int_list``), in no
+    particular order. For unique (group, id) pairs such as a link table's keys; text on
+    both backends (``group_concat`` / ``string_agg``): cheaper to fetch than an array, and
+    hashable as it comes."""
+    if dialect(session) == "sqlite":
+        return func.group_concat(expr)
+    return func.string_agg(cast(expr, Text), literal_column("','"))
 
 
 def int_list(value: Any) -> list[int]:

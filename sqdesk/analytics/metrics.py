@@ -69,9 +69,8 @@ from sqdesk.analytics._sql import (
     as_datetimes,
     day_after,
     days_between,
-    dialect,
-    distinct_values,
     fetch_rows,
+    id_list,
     int_list,
 )
 from sqdesk.core.errors import ValidationError
@@ -421,26 +420,19 @@ def _compute(
     win_select = select(Activity.member_id.label("mid"), *sums).where(*aconds).group_by(key)
     win = win_select.subquery()
 
-    # The newest participation before ``before``: SQLite probes ix_activities_member_time
-    # backwards per member — the correlated "newest matching row" stops at the first
-    # participation row; PostgreSQL runs such probes one by one but scans in parallel, so
-    # there a GROUP BY (a subquery to join) is cheaper.
-    sqlite = dialect(session) == "sqlite"
-
-    def newest_before(before: dt.datetime) -> tuple[Any, Any]:
-        conds = [Activity.occurred_at < before, Activity.kind.in_(ACTIVE_KINDS), *_activity_scope(member_ids, group_ids)]
-        if sqlite:
-            probe = (
-                select(Activity.occurred_at).where(Activity.member_id == Member.id, *conds)
-                .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
-                .correlate(Member).scalar_subquery()
-            )
-            return probe, None
-        sq = (
-            select(Activity.member_id.label("mid"), func.max(Activity.occurred_at).label("last"))
-            .where(*conds).group_by(Activity.member_id).subquery()
+    # The newest participation before the window, for each member: a probe of
+    # ix_activities_member_time backwards — the correlated "newest matching row" stops at
+    # the first participation row (a few µs a member on SQLite and PostgreSQL alike;
+    # PostgreSQL's parallel GROUP BY over every older row took longer).
+    newest_before = (
+        select(Activity.occurred_at)
+        .where(
+            Activity.member_id == Member.id, Activity.occurred_at < d90, Activity.kind.in_(ACTIVE_KINDS),
+            *_activity_scope(member_ids, group_ids),
         )
-        return sq.c.last, sq
+        .order_by(Activity.member_id.desc(), Activity.occurred_at.desc()).limit(1)
+        .correlate(Member).scalar_subquery()
+    )
 
     # Registrations of events that started in the window.
     reg = (
@@ -496,8 +488,7 @@ def _compute(
     def per_member(cols: list[Any], *joined_by_mid: Any) -> Any:
         stmt = select(*cols).select_from(Member)
         for sq in joined_by_mid:
-            if sq is not None:
-                stmt = stmt.outerjoin(sq, sq.c.mid == Member.id)
+            stmt = stmt.outerjoin(sq, sq.c.mid == Member.id)
         return stmt.where(and_(True, *_member_scope(member_ids, group_ids))).order_by(Member.id)
 
     conn = session.connection()
@@ -505,15 +496,10 @@ def _compute(
     if second is None:
         # One statement: the window's figures joined in, and the newest participation
         # the window's, else (members silent for 90 days) from before it — coalesce()
-        # only evaluates the SQLite probe when the window had none.
-        if sqlite:
-            probe, _ = newest_before(d90)
-            last_col: Any = func.coalesce(win.c.last90, probe)
-            last_sq = None
-        else:
-            last_col, last_sq = newest_before(end)
+        # only evaluates the probe when the window had none.
+        last_col = func.coalesce(win.c.last90, newest_before)
         rows = fetch_rows(conn, per_member(
-            [*member_cols, last_col, *(window_figure(name) for name in _WINDOW_KINDS)], win, reg, stayed, last_sq,
+            [*member_cols, last_col, *(window_figure(name) for name in _WINDOW_KINDS)], win, reg, stayed,
         ))
     else:
         # Two statements at the same time (SQLite runs each without holding the GIL): the
@@ -521,8 +507,7 @@ def _compute(
         # participation before the window for each (the two take about as long), merged
         # below.
         window_half = stack.enter_context(Beside(lambda: fetch_rows(second, win_select)))
-        before_col, before_sq = newest_before(d90)
-        rows = fetch_rows(conn, per_member([*member_cols, before_col], reg, stayed, before_sq))
+        rows = fetch_rows(conn, per_member([*member_cols, newest_before], reg, stayed))
     wanted = set(member_ids) if member_ids is not None and not small else None
     if wanted is not None:
         rows = [r for r in rows if r[0] in wanted]
@@ -539,7 +524,7 @@ def _compute(
     # ids in one aggregate, names joined in Python (those tables are tiny) once per
     # distinct set — members share a few hundred — lists sorted by name.
     def names_of(member_col: Any, id_col: Any, names: dict[int, str], *conds: Any) -> list[list[str]]:
-        stmt = select(member_col, distinct_values(session, id_col)).where(*conds).group_by(member_col)
+        stmt = select(member_col, id_list(session, id_col)).where(*conds).group_by(member_col)
         if small:
             stmt = stmt.where(member_col.in_(ids))
         lists: list[list[str]] = [[] for _ in range(n)]
@@ -548,8 +533,6 @@ def _compute(
             i = get(mid)
             if i is None:
                 continue
-            if type(key) is list:  # PostgreSQL's array
-                key = tuple(key)
             sorted_names = built.get(key)
             if sorted_names is None:
                 sorted_names = built[key] = sorted(names[t] for t in int_list(key))
