@@ -297,3 +297,43 @@ def sum_by_key(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> dict[Any, fl
         if cursor is not None:
             cursor.close()
     return sums
+
+
+# ---- calendar buckets read from the stored text on SQLite ---------------------------------------
+#
+# SQLite's date functions round a timestamp to the millisecond before anything else, so
+# '2025-01-31 23:59:59.999900' is 2025-02-01 00:00 to julianday()/strftime(): a row in
+# the last half millisecond of a day (or hour) landed in the next one, unlike on
+# PostgreSQL (and unlike the text comparisons that pick rows for a period). These read
+# the date and hour off the stored text instead; on PostgreSQL they are the functions
+# above.
+
+def calendar_day_number(session: Session, column: Any, origin: dt.date) -> ColumnElement[int]:
+    """:func:`day_number` of the calendar date the row is on."""
+    if dialect(session) == "sqlite":
+        jd0 = origin.toordinal() + 1721424.5
+        return cast(func.julianday(func.substr(column, 1, 10)) - const(jd0), Integer)
+    return day_number(session, column, origin)
+
+
+def calendar_month_number(session: Session, column: Any, origin: int = 0) -> ColumnElement[int]:
+    """:func:`month_number` of the calendar month the row is in."""
+    if dialect(session) == "sqlite":
+        year = cast(func.substr(column, 1, 4), Integer)
+        month = cast(func.substr(column, 6, 2), Integer)
+        return year.op("*")(const(12)).op("+")(month).op("-")(const(origin + 1))
+    return month_number(session, column, origin)
+
+
+def calendar_weekday_number(session: Session, column: Any) -> ColumnElement[int]:
+    """:func:`weekday_number` of the calendar date the row is on."""
+    if dialect(session) == "sqlite":
+        return cast(func.strftime(literal_column("'%w'"), func.substr(column, 1, 10)), Integer)
+    return weekday_number(session, column)
+
+
+def calendar_hour_number(session: Session, column: Any) -> ColumnElement[int]:
+    """:func:`hour_number` of the clock hour the row is in."""
+    if dialect(session) == "sqlite":
+        return cast(func.substr(column, 12, 2), Integer)
+    return hour_number(session, column)

@@ -44,9 +44,12 @@ from sqdesk.analytics._sql import (
     activity_scan,
     as_date,
     as_datetime,
+    calendar_day_number,
+    calendar_hour_number,
+    calendar_month_number,
+    calendar_weekday_number,
     chunks,
     day_after,
-    day_number,
     day_start,
     dialect,
     distinct_values,
@@ -173,10 +176,10 @@ def _bucketer(scope: Scope, unit: str) -> Callable[[dt.date], int]:
 
 def _bucket_expr(session: Session, scope: Scope, unit: str) -> Any:
     if unit == "day":
-        return day_number(session, Activity.occurred_at, scope.start)
+        return calendar_day_number(session, Activity.occurred_at, scope.start)
     if unit == "week":
-        return div(day_number(session, Activity.occurred_at, _origin(scope, unit)), 7)
-    return month_number(session, Activity.occurred_at, month_index(scope.start))
+        return div(calendar_day_number(session, Activity.occurred_at, _origin(scope, unit)), 7)
+    return calendar_month_number(session, Activity.occurred_at, month_index(scope.start))
 
 
 def _staff_ids() -> Any:
@@ -909,8 +912,8 @@ def heatmap_evidence(
     sunday_first = (weekday + 1) % 7
     stmt = select(Activity.id, Activity.member_id).where(
         *_activity_conds(scope, kinds),
-        weekday_number(session, Activity.occurred_at) == sunday_first,
-        hour_number(session, Activity.occurred_at) == hour,
+        calendar_weekday_number(session, Activity.occurred_at) == sunday_first,
+        calendar_hour_number(session, Activity.occurred_at) == hour,
     ).order_by(Activity.id)
     rows = session.execute(stmt).all()
     return Evidence(sorted({int(r[1]) for r in rows}), [int(r[0]) for r in rows])
@@ -998,7 +1001,7 @@ def checkin_survival(
 ) -> StreakSurvival:
     """Survival of a 打卡 campaign running ``start``…``end`` over its 签到 rows."""
     scope = Scope(start, end, tuple(group_ids) if group_ids is not None else None, include_staff)
-    day = day_number(session, Activity.occurred_at, start).label("d")
+    day = calendar_day_number(session, Activity.occurred_at, start).label("d")
     stmt = select(Activity.member_id, day).where(*_activity_conds(scope, (CHECKIN_KIND,), session=session)).group_by(Activity.member_id, day)
     days_of: dict[int, set[int]] = defaultdict(set)
     for mid, d in session.execute(stmt):
