@@ -31,9 +31,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
-from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy import String, and_, case, cast, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from sqdesk.analytics._sql import (
@@ -211,15 +211,25 @@ def _activity_conds(
 
 # ---- membership intervals -----------------------------------------------------------------
 
-class Interval(NamedTuple):
+@dataclass(frozen=True)
+class Interval:
     join: dt.date | None
     leave: dt.date | None      # last day present; None while still in (or undated)
     departed: bool             # left (leave may still be None: undated)
 
 
+# (join, leave, departed) as in Interval: the plain tuples the figures fold over.
+RawInterval = tuple[dt.date | None, dt.date | None, bool]
+
+
 def member_intervals(session: Session, scope: Scope) -> dict[int, Interval]:
     """Join/leave per member for the scope's groups (all groups when none chosen);
     owner/admins are left out unless ``include_staff``."""
+    return {mid: Interval(*iv) for mid, iv in _intervals(session, scope).items()}
+
+
+def _intervals(session: Session, scope: Scope) -> dict[int, RawInterval]:
+    """:func:`member_intervals` as plain tuples."""
     # Two plain reads joined here: the memberships aggregate comes in member order off
     # the (member_id, group_id) unique index, and members is one scan (SQLite's LEFT JOIN
     # of the two materialised the aggregate and built an automatic index over it).
@@ -247,17 +257,17 @@ def member_intervals(session: Session, scope: Scope) -> dict[int, Interval]:
         for v in (row[1], row[2]):
             if v not in dates:
                 dates[v] = as_date(v)
-    out: dict[int, Interval] = {}
+    out: dict[int, RawInterval] = {}
     no_groups = (None, None, None, None)
     if scope.group_ids is None:
         for mid, joined, status in members:
             _, first, last_left, n_open = agg.get(mid, no_groups)
             join = dates[joined] or dates[first]
             if status == "在群":
-                out[mid] = Interval(join, None, False)
+                out[mid] = (join, None, False)
             else:
                 # A departed member with a membership still open: the leave date is unknown.
-                out[mid] = Interval(join, None if n_open else dates[last_left], True)
+                out[mid] = (join, None if n_open else dates[last_left], True)
     else:
         for mid, joined, status in members:
             found = agg.get(mid)
@@ -266,9 +276,9 @@ def member_intervals(session: Session, scope: Scope) -> dict[int, Interval]:
             _, first, last_left, n_open = found
             join = dates[first] or dates[joined]
             if status == "在群" and n_open:
-                out[mid] = Interval(join, None, False)
+                out[mid] = (join, None, False)
             else:
-                out[mid] = Interval(join, None if n_open else dates[last_left], True)
+                out[mid] = (join, None if n_open else dates[last_left], True)
     return out
 
 
@@ -325,7 +335,7 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
         active[int(b)] += n
     # Roster per bucket by a difference array over each member's (widened) interval.
     diff = [0] * (nb + 1)
-    intervals = member_intervals(session, scope)
+    intervals = _intervals(session, scope)
     start_, end_ = scope.start, scope.end
     # The bucket of each day of the scope (every clipped interval end is one of them).
     bucket_of = _bucketer(scope, unit)
@@ -401,14 +411,16 @@ def growth(session: Session, scope: Scope, unit: Unit = "week") -> Growth:
     joins = [0] * len(plist)
     leaves = [0] * len(plist)
     undated = 0
-    for iv in member_intervals(session, scope).values():
-        if iv.join is not None and scope.start <= iv.join <= scope.end:
-            joins[_bucket_of_date(scope, unit, iv.join)] += 1
-        if iv.departed:
-            if iv.leave is None:
+    start, end = scope.start, scope.end
+    bucket_of = _bucketer(scope, unit)
+    for join, leave, departed in _intervals(session, scope).values():
+        if join is not None and start <= join <= end:
+            joins[bucket_of(join)] += 1
+        if departed:
+            if leave is None:
                 undated += 1
-            elif scope.start <= iv.leave <= scope.end:
-                leaves[_bucket_of_date(scope, unit, iv.leave)] += 1
+            elif start <= leave <= end:
+                leaves[bucket_of(leave)] += 1
     return Growth(unit, [GrowthPoint(p, joins[i], leaves[i]) for i, p in enumerate(plist)], undated)
 
 
@@ -450,9 +462,14 @@ class Retention:
 
 def _cohort_members(session: Session, scope: Scope) -> dict[int, list[int]]:
     cohorts: dict[int, list[int]] = defaultdict(list)
-    for mid, iv in member_intervals(session, scope).items():
-        if iv.join is not None and scope.start <= iv.join <= scope.end:
-            cohorts[month_index(iv.join)].append(mid)
+    start, end = scope.start, scope.end
+    month_of: dict[dt.date, int] = {}
+    for mid, (join, _leave, _departed) in _intervals(session, scope).items():
+        if join is not None and start <= join <= end:
+            m = month_of.get(join)
+            if m is None:
+                m = month_of[join] = month_index(join)
+            cohorts[m].append(mid)
     return cohorts
 
 
@@ -466,19 +483,35 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
     first_month = min(cohorts)
     member_cohort = {mid: m for m, mids in cohorts.items() for mid in mids}
     scope_from = Scope(dt.date(first_month // 12, first_month % 12 + 1, 1), scope.end, scope.group_ids, scope.include_staff)
+    sqlite = dialect(session) == "sqlite"
+    # On SQLite each member's distinct months come as the stored text's 'YYYY-MM' prefix
+    # (cheaper a row than two strftime() calls), turned into month numbers here.
+    month = (
+        func.group_concat(distinct(func.substr(Activity.occurred_at, 1, 7))) if sqlite
+        else distinct_values(session, month_number(session, Activity.occurred_at))
+    )
     stmt = (
-        select(Activity.member_id, distinct_values(session, month_number(session, Activity.occurred_at)))
+        select(Activity.member_id, month)
         .where(*_activity_conds(scope_from, session=session))
         .group_by(activity_scan(session, scope_from.start_dt, scope_from.end_dt)[1])
     )
-    active: dict[tuple[int, int], int] = defaultdict(int)
-    for mid, values in session.execute(stmt):
+    # Per cohort, how many of its members were active in each month (C-level counting of
+    # the months each member's row lists).
+    lists: dict[int, list[Any]] = defaultdict(list)
+    for mid, values in fetch_rows(session.connection(), stmt):
         c = member_cohort.get(mid)
-        if c is None:
-            continue
-        for m in int_list(values):
+        if c is not None:
+            lists[c].append(values)
+    active: dict[tuple[int, int], int] = defaultdict(int)
+    for c, found in lists.items():
+        if sqlite:
+            per_month = Counter(",".join(found).split(","))
+            counted = [(int(text[:4]) * 12 + int(text[5:7]) - 1, n) for text, n in per_month.items()]
+        else:
+            counted = list(Counter(m for v in found for m in int_list(v)).items())
+        for m, n in counted:
             if 0 <= m - c < months:
-                active[(c, m - c)] += 1
+                active[(c, m - c)] += n
     last = month_index(scope.end)
     out = []
     for c in sorted(cohorts):
@@ -627,8 +660,8 @@ class LevelDistribution:
 def level_distribution(session: Session, scope: Scope) -> LevelDistribution:
     """Levels of the members present at the scope's end (held level, else computed)."""
     present = [
-        mid for mid, iv in member_intervals(session, scope).items()
-        if not iv.departed and (iv.join is None or iv.join <= scope.end)
+        mid for mid, (join, _leave, departed) in _intervals(session, scope).items()
+        if not departed and (join is None or join <= scope.end)
     ]
     table = compute_member_metrics(session, scope.end, member_ids=sorted(present))
     by_level: dict[str, list[int]] = {lv: [] for lv in LEVELS}
