@@ -705,7 +705,15 @@ def message_counts(session: Session, scope: Scope) -> dict[int, float]:
         .where(*_activity_conds(scope, (MESSAGE_KIND,), session=session))
         .group_by(activity_scan(session, scope.start_dt, scope.end_dt)[1])
     )
-    return {int(mid): float(v) for mid, v in session.execute(stmt) if v and float(v) > 0}
+    return {int(mid): float(v) for mid, v in fetch_rows(session.connection(), stmt) if v and float(v) > 0}
+
+
+def _ranked(counts: dict[int, float]) -> list[int]:
+    """Members by count, most first, ties by id (sort by id, then a stable descending
+    sort by count: no key tuple a member)."""
+    ranked = sorted(counts)
+    ranked.sort(key=counts.__getitem__, reverse=True)
+    return ranked
 
 
 def message_evidence(session: Session, scope: Scope, member_ids: Sequence[int] | None = None) -> Evidence:
@@ -726,7 +734,7 @@ def message_evidence(session: Session, scope: Scope, member_ids: Sequence[int] |
 def participation_inequality(session: Session, scope: Scope) -> Inequality:
     """Among members who spoke in the scope: share of the top 10% (rounded up) and Gini."""
     counts = message_counts(session, scope)
-    ranked = sorted(counts, key=lambda m: (-counts[m], m))
+    ranked = _ranked(counts)
     total = sum(counts.values())
     k = math.ceil(len(ranked) * 0.1)
     top = ranked[:k]
@@ -865,7 +873,7 @@ def backbone_risk(session: Session, scope: Scope, *, top_n: int = 5, quiet_days:
     骨干 = role 骨干, or holding level 核心 (owner/admins only with ``include_staff``).
     Quiet = some participation in the scope before the last ``quiet_days`` days, none in them."""
     counts = message_counts(session, scope)
-    ranked = sorted(counts, key=lambda m: (-counts[m], m))
+    ranked = _ranked(counts)
     total = sum(counts.values())
     top = ranked[:top_n]
     top_share = sum(counts[m] for m in top) / total if total else None
@@ -978,32 +986,29 @@ class InviterQuality:
 def inviter_quality(session: Session, scope: Scope) -> list[InviterQuality]:
     """For each inviter, the invitees who joined in the scope: how many stayed and how
     many became active. Most invitees first."""
-    intervals = member_intervals(session, Scope(scope.start, scope.end, scope.group_ids, include_staff=True))
-    joined = {mid: iv.join for mid, iv in intervals.items() if iv.join is not None and scope.start <= iv.join <= scope.end}
-    rows = session.execute(
-        select(Member.id, Member.inviter_id, Member.status).where(Member.inviter_id.is_not(None))
-    ).all()
+    intervals = _intervals(session, Scope(scope.start, scope.end, scope.group_ids, include_staff=True))
+    joined = {mid: iv[0] for mid, iv in intervals.items() if iv[0] is not None and scope.start <= iv[0] <= scope.end}
+    conn = session.connection()
+    invited = Member.inviter_id.is_not(None)
+    rows = fetch_rows(conn, select(Member.id, Member.inviter_id, Member.status).where(invited).order_by(Member.id))
     invitees = [(int(r[0]), int(r[1] or 0), r[2]) for r in rows if r[0] in joined]
-    active: set[int] = set()
-    for part in chunks([r[0] for r in invitees]):
-        stmt = (
-            select(Activity.member_id, func.min(Activity.occurred_at))
-            .where(Activity.member_id.in_(list(part)), Activity.kind.in_(ACTIVE_KINDS), Activity.occurred_at < scope.end_dt)
-            .group_by(Activity.member_id)
-        )
-        if scope.group_ids is not None:
-            stmt = stmt.where(Activity.group_id.in_(list(scope.group_ids)))
-        active.update(int(mid) for mid, _first in session.execute(stmt))
+    # Invited members with any participation up to the scope's end: one EXISTS each (an
+    # index seek that stops at the first such row) instead of min() over all their rows,
+    # asked in chunks of ids.
+    took_part = [Activity.member_id == Member.id, Activity.kind.in_(ACTIVE_KINDS), Activity.occurred_at < scope.end_dt]
+    if scope.group_ids is not None:
+        took_part.append(Activity.group_id.in_(list(scope.group_ids)))
+    active = {int(r[0]) for r in fetch_rows(conn, select(Member.id).where(invited, select(Activity.id).where(*took_part).exists()))}
     by_inviter: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for mid, inviter, status in invitees:
+    for mid, inviter, status in invitees:   # in member id order: each list comes sorted
         by_inviter[inviter].append((mid, status))
-    names = {}
-    for part in chunks(sorted(by_inviter)):
-        names.update({int(i): n for i, n in session.execute(select(Member.id, Member.display_name).where(Member.id.in_(list(part))))})
+    inviters = select(Member.inviter_id).where(invited)
+    names = {int(i): n for i, n in fetch_rows(conn, select(Member.id, Member.display_name).where(Member.id.in_(inviters)))
+             if i in by_inviter}
     out = [
         InviterQuality(
             inviter, names.get(inviter, f"#{inviter}"),
-            sorted(m for m, _ in lst), sorted(m for m, st in lst if st == "在群"), sorted(m for m, _ in lst if m in active),
+            [m for m, _ in lst], [m for m, st in lst if st == "在群"], [m for m, _ in lst if m in active],
         )
         for inviter, lst in by_inviter.items()
     ]
