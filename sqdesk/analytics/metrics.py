@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from operator import add
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from sqdesk.analytics._sql import (
@@ -313,23 +313,38 @@ def member_metrics(
     thresholds: LevelThresholds = LevelThresholds(),  # noqa: B008
 ) -> MetricsTable:
     """:func:`compute_member_metrics` for every member, computed once and shared until the
-    workspace changes (:func:`sqdesk.db.memo.memo`; computed directly in a writing session
-    or on PostgreSQL). The table is shared: read it, never modify it."""
+    workspace changes (:func:`sqdesk.db.memo.memo`; computed each time in a writing
+    session or on PostgreSQL). The table is shared: read it, never modify it.
+
+    Computed on two connections reading one state of the database
+    (:func:`sqdesk.db.snapshot.reader_pair`): the activity window's aggregate on the
+    second while the first reads the members — the two biggest reads at the same time.
+    A writing session computes on its own connection (it may see its own uncommitted
+    rows)."""
     as_of = as_of or dt.date.today()
     key = _memo_key(as_of, group_ids, weights, thresholds)
 
-    def build(conn: Connection) -> MetricsTable:
-        # Two connections on one state of the file (opened after the memo read its
-        # version, so never older): the activity window's aggregate on the second while
-        # the first reads the members — the two biggest reads, on two cores.
-        with reader_pair(conn.engine) as pair:
-            first, second = pair if pair is not None else (conn, None)
+    def on_a_pair(engine: Engine) -> MetricsTable | None:
+        with reader_pair(engine) as pair:
+            if pair is None:
+                return None
+            first, second = pair
             with Session(bind=first) as own:
                 return compute_member_metrics(
                     own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds, second=second,
                 )
 
+    def build(conn: Connection) -> MetricsTable:
+        # a SQLite file: the pair is opened after the memo read its version, never older
+        built = on_a_pair(conn.engine)
+        if built is None:  # commits kept landing
+            with Session(bind=conn) as own:
+                built = compute_member_metrics(own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
+        return built
+
     table = memo(session, key, build)
+    if table is None and not session.info.get("writer"):  # PostgreSQL: not shared
+        table = on_a_pair(session.get_bind().engine)
     if table is None:
         table = compute_member_metrics(session, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
     return table
@@ -344,12 +359,13 @@ def shared_member_metrics(session: Session, as_of: dt.date) -> MetricsTable | No
 
 
 def _merge_window(
-    window_rows: Sequence[Sequence[Any]], get: Any, n: int, before: Sequence[Any],
+    window_rows: Sequence[Sequence[Any]], get: Any, n: int, before: Sequence[Any], zero_sum: float,
 ) -> tuple[list[Any], dict[str, list[Any]]]:
     """The window statement's rows (member_id, 发言 in three buckets, the other window
     figures, the newest participation in it) as per-member columns in the members'
-    order, as the one-statement form gives them: 0 where a member has no row (or a NULL
-    sum), the newest participation the window's, else ``before``'s."""
+    order, as the one-statement form gives them: zero where a member has no row (or a
+    NULL sum) — ``coalesce(…, 0)`` is 0.0 for a sum of floats on PostgreSQL (``zero_sum``),
+    0 on SQLite and for counts — the newest participation the window's, else ``before``'s."""
     wcols: list[Sequence[Any]] = list(zip(*window_rows, strict=True)) if window_rows else [()] * (2 + len(_WINDOW_KINDS))
     at: list[Any] = list(map(get, wcols[0]))
     if None in at:  # activity of members outside the chosen ones
@@ -363,14 +379,16 @@ def _merge_window(
         spread.append(out)
     *figures, last90 = spread
 
-    def zero(col: list[Any]) -> list[Any]:
-        return [0 if v is None else v for v in col]
-
-    msg_7, msg_30, msg_90, *others = map(zero, figures)
+    others = [name for name, (kind, _) in _WINDOW_KINDS.items() if kind != MESSAGE_KIND]
+    summed = [True, True, True, *(_WINDOW_KINDS[name][0] in _SUMMED_KINDS for name in others)]
+    msg_7, msg_30, msg_90, *rest = (
+        [zero if v is None else v for v in col]
+        for col, zero in zip(figures, (zero_sum if s else 0 for s in summed), strict=True)
+    )
     columns = {"messages_7d": msg_7}
     columns["messages_30d"] = list(map(add, msg_7, msg_30))
     columns["messages_90d"] = list(map(add, columns["messages_30d"], msg_90))
-    columns.update(zip((name for name, (kind, _) in _WINDOW_KINDS.items() if kind != MESSAGE_KIND), others, strict=True))
+    columns.update(zip(others, rest, strict=True))
     last = [inside if inside is not None else older for inside, older in zip(last90, before, strict=True)]
     return last, {name: columns[name] for name in _WINDOW_KINDS}
 
@@ -553,7 +571,8 @@ def _compute(
         last_values = cols_t[k]
         window_cols = {name: list(cols_t[k + 1 + j]) for j, name in enumerate(_WINDOW_KINDS)}
     else:
-        last_values, window_cols = _merge_window(window_half.result(), get, n, cols_t[k])
+        zero_sum = 0 if conn.dialect.name == "sqlite" else 0.0
+        last_values, window_cols = _merge_window(window_half.result(), get, n, cols_t[k], zero_sum)
     registered, attended, no_shows, stayed_n = (list(cols_t[7 + j]) for j in range(4))
 
     # -- per-member arithmetic: score, level -----------------------------------------------
