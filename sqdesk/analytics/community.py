@@ -33,7 +33,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import String, and_, case, cast, distinct, func, or_, select
+import numpy as np
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from sqdesk.analytics._sql import (
@@ -298,6 +310,43 @@ class ActiveSeries:
     points: list[ActivePoint]
 
 
+MASK_BITS = 63      # buckets a bigint bit mask holds (the sign bit left alone)
+MAX_MASKS = 4       # up to 252 periods (two years of weeks take 2); more: the array path
+
+
+def _active_by_mask(
+    session: Session, scope: Scope, bucket: Any, nb: int,
+    active: list[int], first_b: dict[int, int], last_b: dict[int, int],
+) -> None:
+    """PostgreSQL: each member's active periods as bigint bit masks (``bit_or`` of
+    ``1 << bucket``), with min()/max() of the bucket, in one hash aggregate by member.
+    ``array_agg(DISTINCT …)`` had to sort the log by member (spilling to disk at the
+    session's work_mem) and then sort each member's values again; the masks need no
+    sort at all, and the per-period counts are the column sums of the masks' bits."""
+    rows_ = select(Activity.member_id.label("mid"), bucket.label("b")).where(*_activity_conds(scope, session=session))
+    sub = rows_.subquery()
+    masks = [
+        func.bit_or(case(
+            (and_(sub.c.b >= lo, sub.c.b < lo + MASK_BITS), cast(literal_column("1"), BigInteger).op("<<")(sub.c.b - lo)),
+            else_=cast(literal_column("0"), BigInteger),
+        ))
+        for lo in range(0, nb, MASK_BITS)
+    ]
+    rows = fetch_rows(session.connection(), select(sub.c.mid, func.min(sub.c.b), func.max(sub.c.b), *masks).group_by(sub.c.mid))
+    if not rows:
+        return
+    for mid, lo_b, hi_b, *_ in rows:
+        first_b[mid] = lo_b
+        last_b[mid] = hi_b
+    for j, lo in enumerate(range(0, nb, MASK_BITS)):
+        column = np.fromiter((r[3 + j] for r in rows), dtype="<i8", count=len(rows))
+        # Bit k of every mask as column k (little-endian bytes, low bit first), summed.
+        bits = np.unpackbits(column.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+        counts = bits.sum(axis=0, dtype=np.int64)
+        for k in range(min(MASK_BITS, nb - lo)):
+            active[lo + k] += int(counts[k])
+
+
 def active_series(session: Session, scope: Scope, unit: Unit = "week") -> ActiveSeries:
     """Daily/weekly/monthly active members, the roster of each period and the rate."""
     _check_unit(unit)
@@ -307,32 +356,35 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     # member's distinct active periods. Folding them gives the active count per period
     # and each member's first/last active period (to widen the roster intervals).
     bucket = _bucket_expr(session, scope, unit)
-    stmt = (
-        select(Activity.member_id, distinct_values(session, bucket))
-        .where(*_activity_conds(scope, session=session))
-        .group_by(activity_scan(session, scope.start_dt, scope.end_dt)[1])
-    )
     active = [0] * nb
     first_b: dict[int, int] = {}
     last_b: dict[int, int] = {}
-    rows = fetch_rows(session.connection(), stmt)
-    counted: Counter[Any] = Counter()
-    if rows and isinstance(rows[0][1], str):
-        # SQLite's group_concat text: count the buckets over one joined string (C-level
-        # split and count), convert only each member's first and last.
-        counted.update(",".join([r[1] for r in rows]).split(","))
-        for mid, values in rows:
-            buckets = list(map(int, values.split(",")))
-            first_b[mid] = min(buckets)
-            last_b[mid] = max(buckets)
+    if dialect(session) == "postgresql" and nb <= MASK_BITS * MAX_MASKS:
+        _active_by_mask(session, scope, bucket, nb, active, first_b, last_b)
     else:
-        for mid, values in rows:
-            buckets = int_list(values)
-            counted.update(buckets)
-            first_b[mid] = min(buckets)
-            last_b[mid] = max(buckets)
-    for b, n in counted.items():
-        active[int(b)] += n
+        stmt = (
+            select(Activity.member_id, distinct_values(session, bucket))
+            .where(*_activity_conds(scope, session=session))
+            .group_by(activity_scan(session, scope.start_dt, scope.end_dt)[1])
+        )
+        rows = fetch_rows(session.connection(), stmt)
+        counted: Counter[Any] = Counter()
+        if rows and isinstance(rows[0][1], str):
+            # SQLite's group_concat text: count the buckets over one joined string (C-level
+            # split and count), convert only each member's first and last.
+            counted.update(",".join([r[1] for r in rows]).split(","))
+            for mid, values in rows:
+                buckets = list(map(int, values.split(",")))
+                first_b[mid] = min(buckets)
+                last_b[mid] = max(buckets)
+        else:
+            for mid, values in rows:
+                buckets = int_list(values)
+                counted.update(buckets)
+                first_b[mid] = min(buckets)
+                last_b[mid] = max(buckets)
+        for b, n in counted.items():
+            active[int(b)] += n
     # Roster per bucket by a difference array over each member's (widened) interval.
     diff = [0] * (nb + 1)
     intervals = _intervals(session, scope)

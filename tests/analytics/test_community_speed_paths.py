@@ -113,6 +113,7 @@ def bucket(scope: c.Scope, unit: str, day: dt.date) -> int:
 @example(spec=edges(31, 0, (0, 1), False))
 @example(spec=edges(-3, 40, (1,), True))
 @example(spec=edges(-20, 50, None, False))
+@example(spec=edges(-10, 300, None, True))   # more day periods than the PostgreSQL bit masks hold
 def test_text_bucketed_figures_match_a_recount(ws, spec: dict) -> None:
     with ws.write() as s:
         build(spec).save(s)
