@@ -671,7 +671,9 @@ def backbone(data: BackboneRisk, *, title: str | None = None, translate: Transla
             who = translate("charts", "{name}（{role}）")
             ax_q.set_yticks(ys, [who.format(name=_short(q.name, 8, f"#{q.member_id}"), role=translate(VOCAB, q.role or q.level))
                                  for q in quiet])
-            ax_q.invert_yaxis()
+            # at least four rows' room (inverted: the first at the top), so one or two quiet
+            # 骨干 draw as bars, not as a block filling the panel
+            ax_q.set_ylim(max(len(quiet), 4) - 0.5, -0.5)
             ax_q.set_xlim(0, top * 1.5)
             ax_q.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
             ax_q.set_xlabel(translate("charts", "此前的参与记录数"))
