@@ -314,17 +314,14 @@ MASK_BITS = 63      # buckets a bigint bit mask holds (the sign bit left alone)
 MAX_MASKS = 4       # up to 252 periods (two years of weeks take 2); more: the array path
 
 
-def _active_by_mask(
-    session: Session, scope: Scope, bucket: Any, nb: int,
-    active: list[int], first_b: dict[int, int], last_b: dict[int, int],
-) -> None:
-    """PostgreSQL: each member's active periods as bigint bit masks (``bit_or`` of
-    ``1 << bucket``), with min()/max() of the bucket, in one hash aggregate by member.
-    ``array_agg(DISTINCT …)`` had to sort the log by member (spilling to disk at the
-    session's work_mem) and then sort each member's values again; the masks need no
-    sort at all, and the per-period counts are the column sums of the masks' bits."""
-    rows_ = select(Activity.member_id.label("mid"), bucket.label("b")).where(*_activity_conds(scope, session=session))
-    sub = rows_.subquery()
+def _bucket_masks(session: Session, scope: Scope, bucket: Any, nb: int, *, bounds: bool = True) -> Sequence[Sequence[Any]]:
+    """PostgreSQL: per member with activity in ``scope``, (member_id, min bucket, max
+    bucket, bigint bit masks: bit k of mask j set when the member was active in bucket
+    63·j + k), for buckets 0 … nb-1, in one hash aggregate by member (``bit_or`` of
+    ``1 << bucket``). ``array_agg(DISTINCT …)`` had to sort the log by member (spilling
+    to disk at the session's work_mem) and then each member's values again; the masks
+    need no sort at all."""
+    sub = select(Activity.member_id.label("mid"), bucket.label("b")).where(*_activity_conds(scope, session=session)).subquery()
     masks = [
         func.bit_or(case(
             (and_(sub.c.b >= lo, sub.c.b < lo + MASK_BITS), cast(literal_column("1"), BigInteger).op("<<")(sub.c.b - lo)),
@@ -332,19 +329,25 @@ def _active_by_mask(
         ))
         for lo in range(0, nb, MASK_BITS)
     ]
-    rows = fetch_rows(session.connection(), select(sub.c.mid, func.min(sub.c.b), func.max(sub.c.b), *masks).group_by(sub.c.mid))
+    # Without ``bounds`` the two bucket columns are NULL (no min()/max() to compute).
+    lo_hi: list[Any] = [func.min(sub.c.b), func.max(sub.c.b)] if bounds else [literal_column("NULL")] * 2
+    return fetch_rows(session.connection(), select(sub.c.mid, *lo_hi, *masks).group_by(sub.c.mid))
+
+
+def _mask_counts(rows: Sequence[Sequence[Any]], nb: int) -> list[int]:
+    """How many of ``rows`` (from :func:`_bucket_masks`) have each bucket's bit set: the
+    column sums of the masks' bits."""
+    counts = [0] * nb
     if not rows:
-        return
-    for mid, lo_b, hi_b, *_ in rows:
-        first_b[mid] = lo_b
-        last_b[mid] = hi_b
+        return counts
     for j, lo in enumerate(range(0, nb, MASK_BITS)):
         column = np.fromiter((r[3 + j] for r in rows), dtype="<i8", count=len(rows))
         # Bit k of every mask as column k (little-endian bytes, low bit first), summed.
         bits = np.unpackbits(column.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-        counts = bits.sum(axis=0, dtype=np.int64)
+        sums = bits.sum(axis=0, dtype=np.int64)
         for k in range(min(MASK_BITS, nb - lo)):
-            active[lo + k] += int(counts[k])
+            counts[lo + k] = int(sums[k])
+    return counts
 
 
 def active_series(session: Session, scope: Scope, unit: Unit = "week") -> ActiveSeries:
@@ -360,7 +363,11 @@ def active_series(session: Session, scope: Scope, unit: Unit = "week") -> Active
     first_b: dict[int, int] = {}
     last_b: dict[int, int] = {}
     if dialect(session) == "postgresql" and nb <= MASK_BITS * MAX_MASKS:
-        _active_by_mask(session, scope, bucket, nb, active, first_b, last_b)
+        rows_ = _bucket_masks(session, scope, bucket, nb)
+        for mid, lo_b, hi_b, *_ in rows_:
+            first_b[mid] = lo_b
+            last_b[mid] = hi_b
+        active = _mask_counts(rows_, nb)
     else:
         stmt = (
             select(Activity.member_id, distinct_values(session, bucket))
@@ -535,6 +542,22 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
     first_month = min(cohorts)
     member_cohort = {mid: m for m, mids in cohorts.items() for mid in mids}
     scope_from = Scope(dt.date(first_month // 12, first_month % 12 + 1, 1), scope.end, scope.group_ids, scope.include_staff)
+    last = month_index(scope.end)
+    active: dict[tuple[int, int], int] = defaultdict(int)
+    nb = last - first_month + 1
+    if dialect(session) == "postgresql" and nb <= MASK_BITS * MAX_MASKS:
+        # Each member's active months as bit masks (see _bucket_masks), counted per cohort.
+        by_cohort: dict[int, list[Sequence[Any]]] = defaultdict(list)
+        month = calendar_month_number(session, Activity.occurred_at, first_month)
+        for row in _bucket_masks(session, scope_from, month, nb, bounds=False):
+            c = member_cohort.get(row[0])
+            if c is not None:
+                by_cohort[c].append(row)
+        for c, cohort_rows in by_cohort.items():
+            for b, n in enumerate(_mask_counts(cohort_rows, nb)):
+                if n and 0 <= first_month + b - c < months:
+                    active[(c, first_month + b - c)] += n
+        return _retention(cohorts, active, months, last)
     sqlite = dialect(session) == "sqlite"
     # On SQLite each member's distinct months come as the stored text's 'YYYY-MM' prefix
     # (cheaper a row than two strftime() calls), turned into month numbers here.
@@ -554,7 +577,6 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
         c = member_cohort.get(mid)
         if c is not None:
             lists[c].append(values)
-    active: dict[tuple[int, int], int] = defaultdict(int)
     for c, found in lists.items():
         if sqlite:
             per_month = Counter(",".join(found).split(","))
@@ -564,7 +586,10 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
         for m, n in counted:
             if 0 <= m - c < months:
                 active[(c, m - c)] += n
-    last = month_index(scope.end)
+    return _retention(cohorts, active, months, last)
+
+
+def _retention(cohorts: dict[int, list[int]], active: dict[tuple[int, int], int], months: int, last: int) -> Retention:
     out = []
     for c in sorted(cohorts):
         size = len(cohorts[c])
