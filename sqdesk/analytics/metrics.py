@@ -70,6 +70,7 @@ from sqdesk.analytics._sql import (
     day_after,
     days_between,
     fetch_rows,
+    fetch_rows_in_one_step,
     id_list,
     int_list,
 )
@@ -524,7 +525,8 @@ def _compute(
         # window's GROUP BY on the second connection, the members here with the newest
         # participation before the window for each (the two take about as long), merged
         # below.
-        window_half = stack.enter_context(Beside(lambda: fetch_rows(second, win_select)))
+        reals = [*bucket_conds, *(n for n, (kind, _) in _WINDOW_KINDS.items() if kind in _SUMMED_KINDS and kind != MESSAGE_KIND)]
+        window_half = stack.enter_context(Beside(lambda: fetch_rows_in_one_step(second, win_select, reals)))
         rows = fetch_rows(conn, per_member([*member_cols, newest_before], reg, stayed))
     wanted = set(member_ids) if member_ids is not None and not small else None
     if wanted is not None:

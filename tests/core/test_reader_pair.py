@@ -133,6 +133,20 @@ def test_leaving_the_block_waits_for_the_work() -> None:
     assert finished == [True]  # the block was left only after the work ended
 
 
+def _record_fetch_threads(monkeypatch) -> list[str]:
+    """The names of the threads the metrics' reads run on, as they run."""
+    threads: list[str] = []
+    for name in ("fetch_rows", "fetch_rows_in_one_step"):
+        real = getattr(metrics, name)
+
+        def spy(*args, _real=real):
+            threads.append(threading.current_thread().name)
+            return _real(*args)
+
+        monkeypatch.setattr(metrics, name, spy)
+    return threads
+
+
 def test_shared_metrics_read_two_halves_at_once_and_equal_one_statement(sqlite_ws, monkeypatch) -> None:
     ids = [_add(sqlite_ws, n) for n in ("赵六", "钱七", "孙八", "周九")]
     with sqlite_ws.write() as s:
@@ -140,14 +154,7 @@ def test_shared_metrics_read_two_halves_at_once_and_equal_one_statement(sqlite_w
             activity.add_activity(s, mid, "发言", dt.datetime(2025, 6, 20 + i, 20, 0), value=i + 1)
         activity.add_activity(s, ids[2], "签到", dt.datetime(2025, 1, 5, 9, 0))  # before the window
         activity.add_activity(s, ids[3], "分享", dt.datetime(2024, 12, 1, 9, 0))  # silent for 90 days
-    threads: list[str] = []
-    real_fetch = metrics.fetch_rows
-
-    def fetch(conn, stmt):
-        threads.append(threading.current_thread().name)
-        return real_fetch(conn, stmt)
-
-    monkeypatch.setattr(metrics, "fetch_rows", fetch)
+    threads = _record_fetch_threads(monkeypatch)
     with sqlite_ws.read() as s:
         shared = member_metrics(s, AS_OF)
     assert "sqdesk-read-beside" in threads  # the activity half ran on a second connection
@@ -170,19 +177,10 @@ def test_on_a_demo_community_the_two_halves_give_exactly_the_one_statement_table
     build_demo(ws, members=400, seed=5, until=AS_OF)
     with ws.read() as s:
         group_ids = None if scope == "all" else list(s.scalars(select(Group.id).order_by(Group.id).limit(2)))
-    threads: list[str] = []
-    real_fetch = metrics.fetch_rows
-
-    def fetch(conn, stmt):
-        threads.append(threading.current_thread().name)
-        return real_fetch(conn, stmt)
-
-    metrics.fetch_rows = fetch
-    try:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        threads = _record_fetch_threads(monkeypatch)
         with ws.read() as s:
             shared = member_metrics(s, AS_OF, group_ids=group_ids)
-    finally:
-        metrics.fetch_rows = real_fetch
     assert "sqdesk-read-beside" in threads  # SQLite and PostgreSQL alike: two halves at once
     with ws.read() as s:
         direct = compute_member_metrics(s, AS_OF, group_ids=group_ids)
@@ -196,3 +194,51 @@ def test_on_a_demo_community_the_two_halves_give_exactly_the_one_statement_table
     assert any(v is None for v in shared.columns["last_active"])
     assert any(level == "沉默" and last is not None
                for level, last in zip(shared.columns["level_computed"], shared.columns["last_active"], strict=True))
+
+
+def test_rows_in_one_step_are_exactly_the_stored_values(sqlite_ws, monkeypatch) -> None:
+    from sqlalchemy import literal, literal_column, union_all
+
+    from sqdesk.analytics import _sql
+
+    def table(real: float) -> object:
+        rows = [
+            select(literal(1).label("k"), literal(12.0).label("r"), literal("张三").label("t")),
+            select(literal(2).label("k"), literal(real).label("r"), literal_column("NULL").label("t")),
+            select(literal(3).label("k"), literal_column("NULL").label("r"), literal("a\"b'c").label("t")),
+        ]
+        return union_all(*rows).subquery()
+
+    calls: list[str] = []
+    real_fetch = _sql.fetch_rows
+
+    def fetch(conn, stmt):
+        calls.append(str(stmt))
+        return real_fetch(conn, stmt)
+
+    monkeypatch.setattr(_sql, "fetch_rows", fetch)
+    with sqlite_ws.engine.connect() as conn:
+        for real, packed in ((3.0, True), (0.1 + 0.2, False), (4.999999999999999, False), (2.0**60, False)):
+            calls.clear()
+            sq = table(real)
+            stmt = select(sq.c.k, sq.c.r, sq.c.t).order_by(sq.c.k)
+            got = sorted(_sql.fetch_rows_in_one_step(conn, stmt, ["r"]), key=lambda row: row[0])
+            assert [tuple(row) for row in got] == [(1, 12.0, "张三"), (2, real, None), (3, None, "a\"b'c")]
+            assert [type(v) for v in got[0]] == [int, float, str]
+            assert len(calls) == (1 if packed else 2)  # one packed read, or packed then row by row
+
+
+def test_fractional_values_give_the_same_table_both_ways(sqlite_ws) -> None:
+    a = _add(sqlite_ws, "吴十")
+    b = _add(sqlite_ws, "郑十一")
+    with sqlite_ws.write() as s:
+        for day in (20, 21, 22):
+            activity.add_activity(s, a, "发言", dt.datetime(2025, 6, day, 20, 0), value=0.1)
+        activity.add_activity(s, b, "邀请", dt.datetime(2025, 6, 25, 9, 0), value=2)
+    with sqlite_ws.read() as s:
+        shared = member_metrics(s, AS_OF)
+        direct = compute_member_metrics(s, AS_OF)
+    assert shared.columns == direct.columns
+    assert direct.row(a)["messages_30d"] == 0.1 + 0.1 + 0.1 != 0.3
+    assert shared.row(a)["messages_30d"] == 0.1 + 0.1 + 0.1  # the float sum, not one rounded to 15 digits
+    assert shared.row(b)["invites_30d"] == 2.0
