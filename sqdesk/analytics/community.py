@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -74,7 +74,7 @@ from sqdesk.analytics._sql import (
     sum_by_key,
     weekday_number,
 )
-from sqdesk.analytics.metrics import compute_member_metrics
+from sqdesk.analytics.metrics import SMALL, compute_member_metrics, member_metrics
 from sqdesk.core.errors import NotFoundError, ValidationError
 from sqdesk.models import Activity, Event, Group, Member, Membership, Registration
 from sqdesk.models.event import event_groups
@@ -740,11 +740,19 @@ def level_distribution(session: Session, scope: Scope) -> LevelDistribution:
         mid for mid, (join, _leave, departed) in _intervals(session, scope).items()
         if not departed and (join is None or join <= scope.end)
     ]
-    table = compute_member_metrics(session, scope.end, member_ids=sorted(present))
+    levels: Iterable[tuple[int, object]]
+    if len(present) <= SMALL:  # the queries name them
+        table = compute_member_metrics(session, scope.end, member_ids=sorted(present))
+        levels = zip(table.member_ids, table.columns["level"], strict=True)
+    else:  # most of the roster: the shared table of everyone (computed once, see member_metrics)
+        table = member_metrics(session, scope.end)
+        wanted = set(present)
+        levels = ((mid, lv) for mid, lv in zip(table.member_ids, table.columns["level"], strict=True) if mid in wanted)
     by_level: dict[str, list[int]] = {lv: [] for lv in LEVELS}
-    for mid, lv in zip(table.member_ids, table.columns["level"], strict=True):
+    total = 0
+    for mid, lv in levels:
         by_level[str(lv)].append(mid)
-    total = len(table.member_ids)
+        total += 1
     counts = {lv: len(ids_) for lv, ids_ in by_level.items()}
     ref = {
         name: (sum(counts[lv] for lv in lvls) / total if total else 0.0, share)
