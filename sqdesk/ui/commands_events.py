@@ -49,7 +49,8 @@ class CreateEventCommand(CoreCommand):
 
 class EditEventCommand(CoreCommand):
     """Save the editor over an event loaded at ``expected_version``; undo puts the
-    previous fields back (a waitlist promoted by a larger capacity stays promoted)."""
+    previous fields back, and the people a larger capacity promoted from the waitlist
+    back on it (refused, like a registration's undo, if one of them changed since)."""
 
     kinds = ("events",)
 
@@ -62,19 +63,30 @@ class EditEventCommand(CoreCommand):
         self.data = data
         self.version = expected_version
         self._before: core_events.EventInput | None = None
+        self._list_before: checkin.EventListState | None = None
+        self._list_after: checkin.EventListState | None = None
 
     def apply(self, session: Session, operator: str) -> None:
         current = core_events.get_event(session, self.event_id)
         self._before = current.to_input()
+        self._list_before = checkin.capture(session, self.event_id)
         self.version = core_events.update_event(
             session, self.event_id, self.data, expected_version=self.version, operator=operator,
         ).version
+        self._list_after = checkin.capture(session, self.event_id)
 
     def revert(self, session: Session, operator: str) -> None:
-        assert self._before is not None
+        assert self._before is not None and self._list_before is not None and self._list_after is not None
+        # The fields first (a smaller capacity promotes no one), then the list as it was.
         self.version = core_events.update_event(
             session, self.event_id, self._before, expected_version=self.version, operator=operator,
         ).version
+        if self._list_before.changed_members(self._list_after):
+            checkin.restore(
+                session, self._list_before, self._list_after, operator,
+                note=QCoreApplication.translate("commands_events", "撤销：{what}").format(what=self.label),
+            )
+            self.version = core_events.get_event(session, self.event_id).version
 
 
 class DeleteEventCommand(CoreCommand):

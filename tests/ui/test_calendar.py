@@ -515,3 +515,48 @@ def test_mark_no_shows_and_undo(qtbot: Any, sqlite_view: CalendarView) -> None:
     ctx.undo_stack.undo()
     qtbot.waitUntil(lambda: _statuses(view).get("李四") == "已报名", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: view.current_event.status == "已满", timeout=TIMEOUT)
+
+
+def test_undoing_a_larger_capacity_puts_the_promoted_back_on_the_waitlist(qtbot: Any, view: CalendarView) -> None:
+    ctx = view.ctx
+    a, b, c = (_member(ctx.ws, n) for n in ("张三", "李四", "王五"))
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=4), dt.time(19))
+    with ctx.ws.write() as s:
+        ev = E.create_event(s, E.EventInput("读书会", start, start + dt.timedelta(hours=2), capacity=1))
+        for m in (a, b, c):
+            E.register(s, ev.id, m)
+    ctx.notify("events")
+    view.go_to(start.date())
+    _idle(qtbot, view)
+    view.select_event(ev.id, start.date())
+    qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == ev.id, timeout=TIMEOUT)
+    assert _statuses(view) == {"张三": "已报名", "李四": "候补", "王五": "候补"}
+
+    # The editor raises the capacity to 2: 李四 (first on the waitlist) is promoted.
+    view.edit_event()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, EventDialog), timeout=TIMEOUT)
+    edit = view.dialog
+    assert isinstance(edit, EventDialog)
+    edit.capacity.setValue(2)
+    _save(qtbot, edit)
+    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "已报名", timeout=TIMEOUT)
+    assert _statuses(view) == {"张三": "已报名", "李四": "已报名", "王五": "候补"}
+
+    # Undo: capacity 1 again and 李四 back on the waitlist, ahead of 王五 as before.
+    ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "候补", timeout=TIMEOUT)
+    _idle(qtbot, view)
+    with ctx.ws.read() as s:
+        assert E.get_event(s, ev.id).capacity == 1
+        counts = E.registration_counts(s, ev.id)
+        assert (counts.registered, counts.waitlisted) == (1, 2)
+    assert _waitlist_column(view)["李四"] == "1" and _waitlist_column(view)["王五"] == "2"
+
+    # Redo promotes again; a second undo/redo round stays consistent (versions kept).
+    ctx.undo_stack.redo()
+    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "已报名", timeout=TIMEOUT)
+    ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "候补", timeout=TIMEOUT)
+    _idle(qtbot, view)
+    with ctx.ws.read() as s:
+        assert E.get_event(s, ev.id).capacity == 1
