@@ -29,8 +29,19 @@ from sqdesk.core.text import (
     pinyin_keys,
     search_blob,
 )
-from sqdesk.models import Activity, Group, Member, Membership, Registration, SupplyDemand, Tag
+from sqdesk.models import (
+    Activity,
+    Event,
+    Group,
+    Match,
+    Member,
+    Membership,
+    Registration,
+    SupplyDemand,
+    Tag,
+)
 from sqdesk.models.base import table_of
+from sqdesk.models.event import event_hosts
 from sqdesk.models.member import member_tags
 from sqdesk.models.vocab import GENDERS, LEVELS, MEMBER_STATUSES, ROLES
 
@@ -435,6 +446,8 @@ def member_snapshot(session: Session, member_id: int) -> dict[str, Any]:
     def rows(table: Any, col: Any) -> list[dict[str, Any]]:
         return [dict(r) for r in session.execute(select(table).where(col == member_id)).mappings()]
 
+    own_posts = select(SupplyDemand.id).where(SupplyDemand.member_id == member_id)
+
     return {
         "member": dict(row),
         "tags": [r["tag_id"] for r in rows(member_tags, member_tags.c.member_id)],
@@ -443,6 +456,15 @@ def member_snapshot(session: Session, member_id: int) -> dict[str, Any]:
         "registrations": rows(table_of(Registration), table_of(Registration).c.member_id),
         "supply_demand": rows(table_of(SupplyDemand), table_of(SupplyDemand).c.member_id),
         "invited": list(session.scalars(select(Member.id).where(Member.inviter_id == member_id))),
+        # events the member hosts, and introductions that involve one of their offers/needs
+        "hosting": list(session.scalars(select(event_hosts.c.event_id).where(event_hosts.c.member_id == member_id))),
+        "matches": [
+            dict(r) for r in session.execute(
+                select(table_of(Match)).where(or_(
+                    table_of(Match).c.offer_id.in_(own_posts), table_of(Match).c.need_id.in_(own_posts),
+                ))
+            ).mappings()
+        ],
     }
 
 
@@ -474,6 +496,21 @@ def restore_member(session: Session, snap: dict[str, Any], operator: str = "") -
             session.execute(insert(table), snap[key])
     if snap["invited"]:
         session.execute(update(Member).where(Member.id.in_(snap["invited"])).values(inviter_id=mid))
+    # Links to rows that may have gone meanwhile (an event deleted, the other side of an
+    # introduction deleted) come back only where those rows still exist.
+    hosting = snap.get("hosting", [])
+    if hosting:
+        events_left = set(session.scalars(select(Event.id).where(Event.id.in_(hosting))))
+        kept = [{"event_id": e, "member_id": mid} for e in hosting if e in events_left]
+        if kept:
+            session.execute(insert(event_hosts), kept)
+    matches = snap.get("matches", [])
+    if matches:
+        posts = {x for m in matches for x in (m["offer_id"], m["need_id"])}
+        posts_left = set(session.scalars(select(SupplyDemand.id).where(SupplyDemand.id.in_(posts))))
+        kept_matches = [m for m in matches if m["offer_id"] in posts_left and m["need_id"] in posts_left]
+        if kept_matches:
+            session.execute(insert(table_of(Match)), kept_matches)
     audit.record(session, operator, "restore", "member", mid)
 
 

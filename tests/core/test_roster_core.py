@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sqdesk.core import groups, roster
@@ -104,3 +106,50 @@ def test_move_brings_back_a_member_who_had_left_and_undo_restores(ws) -> None:
     with ws.read() as s:
         now = {g.group_name: (g.joined_on, g.left_on) for g in roster.get_member(s, m.id).groups}
     assert now == {"一群": (dt.date(2024, 1, 1), dt.date(2025, 1, 1)), "二群": (dt.date(2025, 1, 1), None)}
+
+
+def test_undoing_a_delete_brings_back_hosting_and_introductions(ws) -> None:
+    from sqlalchemy import select
+
+    from sqdesk.core import events as core_events
+    from sqdesk.core import supply_demand as sd
+    from sqdesk.models import Match
+    from sqdesk.models.event import event_hosts
+
+    start = dt.datetime(2026, 12, 5, 19, 0)
+    with ws.write() as s:
+        host = roster.create_member(s, roster.MemberInput("钱八")).id
+        other = roster.create_member(s, roster.MemberInput("孙九")).id
+        talk = core_events.create_event(s, core_events.EventInput(
+            "分享会", start, start + dt.timedelta(hours=2), host_ids=[host, other])).id
+        gone = core_events.create_event(s, core_events.EventInput(
+            "读书会", start, start + dt.timedelta(hours=1), host_ids=[host])).id
+        offer = sd.create_supply_demand(s, sd.SupplyDemandInput(host, "供给", "提供小程序开发")).id
+        need = sd.create_supply_demand(s, sd.SupplyDemandInput(other, "需求", "找人做小程序")).id
+        need2 = sd.create_supply_demand(s, sd.SupplyDemandInput(other, "需求", "找小程序外包")).id
+        kept = sd.record_match(s, offer, need, 0.8, "小程序").id
+        sd.record_match(s, offer, need2, 0.6, "小程序")
+
+    def state(s) -> tuple[list[int], list[tuple[int, int, int, str]]]:
+        hosting = sorted(s.scalars(select(event_hosts.c.event_id).where(event_hosts.c.member_id == host)))
+        matches = sorted((m.id, m.offer_id, m.need_id, m.reason) for m in s.scalars(select(Match)))
+        return hosting, matches
+
+    with ws.read() as s:
+        before = state(s)
+    assert before[0] == sorted([talk, gone]) and len(before[1]) == 2
+    with ws.write() as s:
+        snap = roster.delete_member(s, host)
+    with ws.read() as s:
+        assert state(s) == ([], [])
+    # meanwhile one hosted event and one side of an introduction are deleted
+    with ws.write() as s:
+        core_events.delete_event(s, gone)
+        sd.delete_supply_demand(s, need2)
+    with ws.write() as s:
+        roster.restore_member(s, snap)
+    with ws.read() as s:
+        hosting, matches = state(s)
+        assert core_events.get_event(s, talk).host_ids == tuple(sorted([host, other]))
+    assert hosting == [talk]
+    assert matches == [m for m in before[1] if m[0] == kept]  # same id, same sides, same reason
