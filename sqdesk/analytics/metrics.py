@@ -129,6 +129,10 @@ _SUMMED_KINDS = (MESSAGE_KIND, "邀请")
 REGISTERED_STATUSES = ("已报名", "已签到", "缺席")
 ATTENDED = "已签到"
 SMALL = 2000  # up to this many chosen members, queries name them; beyond, Python filters
+# From about this many activity rows (the highest id stands in for the count), member_metrics
+# reads its two halves at once on two connections: measured faster from 200k rows (114 vs
+# 132 ms), slower at 40k (a thread and a second connection cost more than they save).
+PAIR_MIN_ROWS = 100_000
 NO_SHOW = "缺席"
 
 
@@ -325,7 +329,10 @@ def member_metrics(
     as_of = as_of or dt.date.today()
     key = _memo_key(as_of, group_ids, weights, thresholds)
 
-    def on_a_pair(engine: Engine) -> MetricsTable | None:
+    def on_a_pair(engine: Engine, reader: Connection | Session) -> MetricsTable | None:
+        # a small log is read faster on one connection than a thread and a second one cost
+        if (reader.scalar(select(func.max(Activity.id))) or 0) < PAIR_MIN_ROWS:
+            return None
         with reader_pair(engine) as pair:
             if pair is None:
                 return None
@@ -337,15 +344,15 @@ def member_metrics(
 
     def build(conn: Connection) -> MetricsTable:
         # a SQLite file: the pair is opened after the memo read its version, never older
-        built = on_a_pair(conn.engine)
-        if built is None:  # commits kept landing
+        built = on_a_pair(conn.engine, conn)
+        if built is None:  # a small log, or commits kept landing
             with Session(bind=conn) as own:
                 built = compute_member_metrics(own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
         return built
 
     table = memo(session, key, build)
     if table is None and not session.info.get("writer"):  # PostgreSQL: not shared
-        table = on_a_pair(session.get_bind().engine)
+        table = on_a_pair(session.get_bind().engine, session)
     if table is None:
         table = compute_member_metrics(session, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
     return table

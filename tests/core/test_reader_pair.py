@@ -20,6 +20,12 @@ from sqdesk.models import Tag
 AS_OF = dt.date(2025, 6, 30)
 
 
+@pytest.fixture(autouse=True)
+def _pair_on_small_logs(monkeypatch) -> None:
+    """These tests' logs are small: read the two halves at once all the same."""
+    monkeypatch.setattr(metrics, "PAIR_MIN_ROWS", 0)
+
+
 def _add(ws, name: str) -> int:
     with ws.write() as s:
         return roster.create_member(s, roster.MemberInput(name, {"joined_on": dt.date(2025, 1, 1)})).id
@@ -242,3 +248,15 @@ def test_fractional_values_give_the_same_table_both_ways(sqlite_ws) -> None:
     assert direct.row(a)["messages_30d"] == 0.1 + 0.1 + 0.1 != 0.3
     assert shared.row(a)["messages_30d"] == 0.1 + 0.1 + 0.1  # the float sum, not one rounded to 15 digits
     assert shared.row(b)["invites_30d"] == 2.0
+
+
+def test_a_small_log_is_read_on_one_connection(sqlite_ws, monkeypatch) -> None:
+    mid = _add(sqlite_ws, "冯十二")
+    with sqlite_ws.write() as s:
+        activity.add_activity(s, mid, "发言", dt.datetime(2025, 6, 28, 20, 0), value=4)
+    monkeypatch.setattr(metrics, "PAIR_MIN_ROWS", 2)  # one activity row: below
+    threads = _record_fetch_threads(monkeypatch)
+    with sqlite_ws.read() as s:
+        table = member_metrics(s, AS_OF)
+    assert table.row(mid)["messages_7d"] == 4
+    assert threads and set(threads) == {threading.current_thread().name}
