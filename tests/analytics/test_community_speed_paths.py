@@ -23,6 +23,7 @@ from tests.analytics.world import (
     oracle_active_sets,
     oracle_intervals,
     oracle_roster,
+    spec_members,
 )
 
 BASE = dt.date(2025, 1, 1)   # a Wednesday; day 4 is the first Monday, day 30 the last of January
@@ -58,16 +59,8 @@ world_st = st.fixed_dictionaries({
 
 def build(spec: dict) -> World:
     w = World()
-    gids = [w.group("甲群"), w.group("乙群")]
-    for i, m in enumerate(spec["members"]):
-        joined = BASE + dt.timedelta(days=m["join"]) if m["join"] is not None else None
-        left = BASE + dt.timedelta(days=m["left"]) if m["left"] is not None and m["status"] != "在群" else None
-        w.member(f"成员{i}", joined, role=m["role"], status=m["status"],
-                 groups=tuple(gids[g] for g in sorted(m["groups"])), left=left)
+    gids = spec_members(w, spec["members"], BASE)
     n = len(spec["members"])
-    for i, m in enumerate(spec["members"]):
-        if m.get("inviter") is not None and i > 0:   # an earlier member (rows go in in id order)
-            w.members[i]["inviter_id"] = m["inviter"] % i + 1
     for mi, kind, day, when, value, g in spec["activities"]:
         w.activities.append({
             "member_id": mi % n + 1, "group_id": gids[g] if g is not None else None, "kind": kind,

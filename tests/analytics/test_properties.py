@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from sqdesk.analytics import community as c
 from sqdesk.analytics.metrics import compute_member_metrics
 from sqdesk.models.vocab import LEVELS
-from tests.analytics.world import World, fetch, oracle_active_sets, oracle_member, oracle_roster
+from tests.analytics.world import (
+    World,
+    fetch,
+    oracle_active_sets,
+    oracle_member,
+    oracle_roster,
+    spec_members,
+)
 
 BASE = dt.date(2025, 1, 1)
 KINDS = ["发言", "发言", "发言", "签到", "分享", "邀请", "参加活动", "违规", "提醒", "退群"]
@@ -41,12 +48,7 @@ world_st = st.fixed_dictionaries({
 
 def build(spec: dict) -> World:
     w = World()
-    gids = [w.group("甲群"), w.group("乙群")]
-    for i, m in enumerate(spec["members"]):
-        joined = BASE + dt.timedelta(days=m["join"]) if m["join"] is not None else None
-        left = BASE + dt.timedelta(days=m["left"]) if m["left"] is not None and m["status"] != "在群" else None
-        w.member(f"成员{i}", joined, role=m["role"], status=m["status"],
-                 groups=tuple(gids[g] for g in sorted(m["groups"])), left=left)
+    gids = spec_members(w, spec["members"], BASE)
     n = len(spec["members"])
     for mi, kind, day, hour, value, g in spec["activities"]:
         w.act(mi % n + 1, kind, BASE + dt.timedelta(days=day), value,

@@ -106,6 +106,23 @@ class World:
                 ))
 
 
+def spec_members(w: World, members: list[dict[str, Any]], base: dt.date) -> list[int]:
+    """Add a generated spec's members to ``w``: two groups (甲群, 乙群), each member's join
+    and leave as day offsets from ``base`` (a leave only for those who left), role, status,
+    groups by index and, when given, an inviter among the earlier members. Returns the
+    group ids."""
+    gids = [w.group("甲群"), w.group("乙群")]
+    for i, m in enumerate(members):
+        joined = base + dt.timedelta(days=m["join"]) if m["join"] is not None else None
+        left = base + dt.timedelta(days=m["left"]) if m["left"] is not None and m["status"] != "在群" else None
+        w.member(f"成员{i}", joined, role=m["role"], status=m["status"],
+                 groups=tuple(gids[g] for g in sorted(m["groups"])), left=left)
+    for i, m in enumerate(members):
+        if m.get("inviter") is not None and i > 0:   # an earlier member (rows go in in id order)
+            w.members[i]["inviter_id"] = m["inviter"] % i + 1
+    return gids
+
+
 def clear(session: Session) -> None:
     from sqdesk.models import AuditEntry
 
