@@ -717,6 +717,17 @@ def _reg_view(session: Session, reg: Registration, position: int | None = None) 
     )
 
 
+def settle_seats(session: Session, event_id: int, operator: str = "", reason: str = "撤销") -> list[RegistrationView]:
+    """After the list was put back by an undo: free seats go to the waitlist, first come
+    first served, and 报名中/已满 follow the seats — as after any other change."""
+    event = lock_event(session, event_id)
+    promoted: list[RegistrationView] = []
+    if event.status not in ("已取消", "已结束"):
+        promoted = _fill_free_seats(session, event, operator, reason)
+    _sync_full_status(session, event, operator)
+    return promoted
+
+
 def _sync_full_status(session: Session, event: Event, operator: str) -> None:
     """报名中 ↔ 已满 follows the seats; other statuses are the operator's to set."""
     if event.status not in ("筹备", "报名中", "已满"):

@@ -82,10 +82,10 @@ class EditEventCommand(CoreCommand):
             session, self.event_id, self._before, expected_version=self.version, operator=operator,
         ).version
         if self._list_before.changed_members(self._list_after):
-            checkin.restore(
-                session, self._list_before, self._list_after, operator,
-                note=QCoreApplication.translate("commands_events", "撤销：{what}").format(what=self.label),
-            )
+            note = QCoreApplication.translate("commands_events", "撤销：{what}").format(what=self.label)
+            checkin.restore(session, self._list_before, self._list_after, operator, note=note)
+            # seats freed since (a cancellation) go to the waitlist again; status follows
+            core_events.settle_seats(session, self.event_id, operator, note)
             self.version = core_events.get_event(session, self.event_id).version
 
 

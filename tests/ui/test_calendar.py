@@ -560,3 +560,38 @@ def test_undoing_a_larger_capacity_puts_the_promoted_back_on_the_waitlist(qtbot:
     _idle(qtbot, view)
     with ctx.ws.read() as s:
         assert E.get_event(s, ev.id).capacity == 1
+
+
+def test_undoing_a_larger_capacity_after_a_cancellation_leaves_no_free_seat_idle(qtbot: Any, view: CalendarView) -> None:
+    ctx = view.ctx
+    b, d, a = (_member(ctx.ws, n) for n in ("李四", "赵六", "张三"))
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=5), dt.time(19))
+    with ctx.ws.write() as s:
+        ev = E.create_event(s, E.EventInput("夜聊", start, start + dt.timedelta(hours=2), capacity=2))
+        for m in (b, d, a):
+            E.register(s, ev.id, m)
+    ctx.notify("events")
+    view.go_to(start.date())
+    _idle(qtbot, view)
+    view.select_event(ev.id, start.date())
+    qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == ev.id, timeout=TIMEOUT)
+    view.edit_event()
+    qtbot.waitUntil(lambda: isinstance(view.dialog, EventDialog), timeout=TIMEOUT)
+    edit = view.dialog
+    assert isinstance(edit, EventDialog)
+    edit.capacity.setValue(4)
+    _save(qtbot, edit)
+    qtbot.waitUntil(lambda: _statuses(view).get("张三") == "已报名", timeout=TIMEOUT)
+    with ctx.ws.write() as s:  # 李四 cancels at another desk meanwhile
+        E.cancel_registration(s, ev.id, b)
+    ctx.notify("events")
+    _idle(qtbot, view)
+
+    ctx.undo_stack.undo()
+    _idle(qtbot, view)
+    with ctx.ws.read() as s:
+        event = E.get_event(s, ev.id)
+        counts = E.registration_counts(s, ev.id)
+    # capacity 2 again; 张三 goes back to the waitlist and straight into 李四's free seat
+    assert event.capacity == 2 and (counts.registered, counts.waitlisted) == (2, 0)
+    assert event.status == "已满"
