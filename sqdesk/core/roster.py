@@ -479,6 +479,27 @@ def delete_member(session: Session, member_id: int, operator: str = "") -> dict[
     return snap
 
 
+def _insert_keeping_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Put snapshot rows back with their old ids where those are still free. SQLite hands
+    the highest id out again once its row is deleted, so a row added since may hold one:
+    such rows get new ids. Returns old id → new id for them."""
+    if not rows:
+        return {}
+    old_ids = [r["id"] for r in rows]
+    taken: set[int] = set()
+    for i in range(0, len(old_ids), 5000):
+        taken.update(session.scalars(select(table.c.id).where(table.c.id.in_(old_ids[i:i + 5000]))))
+    free = [r for r in rows if r["id"] not in taken] if taken else rows
+    if free:
+        session.execute(insert(table), free)
+    moved: dict[int, int] = {}
+    for r in rows:
+        if r["id"] in taken:
+            values = {k: v for k, v in r.items() if k != "id"}
+            moved[r["id"]] = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+    return moved
+
+
 def restore_member(session: Session, snap: dict[str, Any], operator: str = "") -> None:
     mid = snap["member"]["id"]
     if session.get(Member, mid) is not None:
@@ -490,10 +511,9 @@ def restore_member(session: Session, snap: dict[str, Any], operator: str = "") -
         ("memberships", table_of(Membership)),
         ("activities", table_of(Activity)),
         ("registrations", table_of(Registration)),
-        ("supply_demand", table_of(SupplyDemand)),
     ):
-        if snap[key]:
-            session.execute(insert(table), snap[key])
+        _insert_keeping_ids(session, table, snap[key])
+    posts_moved = _insert_keeping_ids(session, table_of(SupplyDemand), snap["supply_demand"])
     if snap["invited"]:
         session.execute(update(Member).where(Member.id.in_(snap["invited"])).values(inviter_id=mid))
     # Links to rows that may have gone meanwhile (an event deleted, the other side of an
@@ -504,13 +524,18 @@ def restore_member(session: Session, snap: dict[str, Any], operator: str = "") -
         kept = [{"event_id": e, "member_id": mid} for e in hosting if e in events_left]
         if kept:
             session.execute(insert(event_hosts), kept)
-    matches = snap.get("matches", [])
+    matches = [
+        {**m, "offer_id": posts_moved.get(m["offer_id"], m["offer_id"]),
+         "need_id": posts_moved.get(m["need_id"], m["need_id"])}
+        for m in snap.get("matches", [])
+    ]
     if matches:
         posts = {x for m in matches for x in (m["offer_id"], m["need_id"])}
         posts_left = set(session.scalars(select(SupplyDemand.id).where(SupplyDemand.id.in_(posts))))
-        kept_matches = [m for m in matches if m["offer_id"] in posts_left and m["need_id"] in posts_left]
-        if kept_matches:
-            session.execute(insert(table_of(Match)), kept_matches)
+        _insert_keeping_ids(
+            session, table_of(Match),
+            [m for m in matches if m["offer_id"] in posts_left and m["need_id"] in posts_left],
+        )
     audit.record(session, operator, "restore", "member", mid)
 
 

@@ -153,3 +153,40 @@ def test_undoing_a_delete_brings_back_hosting_and_introductions(ws) -> None:
         assert core_events.get_event(s, talk).host_ids == tuple(sorted([host, other]))
     assert hosting == [talk]
     assert matches == [m for m in before[1] if m[0] == kept]  # same id, same sides, same reason
+
+
+def test_undo_after_new_rows_took_the_deleted_rows_ids(ws) -> None:
+    """SQLite hands the highest ids out again after a delete: rows added before the undo
+    may hold the deleted member's old activity, post and match ids. Undo still brings
+    everything back (those rows with new ids)."""
+    from sqlalchemy import select
+
+    from sqdesk.core import activity
+    from sqdesk.core import supply_demand as sd
+    from sqdesk.models import Activity, Match, SupplyDemand
+
+    at = dt.datetime(2025, 6, 1, 20, 0)
+    with ws.write() as s:
+        helper = roster.create_member(s, roster.MemberInput("周一")).id
+        need = sd.create_supply_demand(s, sd.SupplyDemandInput(helper, "需求", "找设计师做海报")).id
+        leaving = roster.create_member(s, roster.MemberInput("吴二")).id
+        roster.create_member(s, roster.MemberInput("王四"))  # the member ids stay apart
+        activity.add_activity(s, leaving, "发言", at, value=3)
+        offer = sd.create_supply_demand(s, sd.SupplyDemandInput(leaving, "供给", "海报设计")).id
+        sd.record_match(s, offer, need, 0.9, "海报")
+    with ws.write() as s:
+        snap = roster.delete_member(s, leaving)
+    with ws.write() as s:  # new rows, which on SQLite take the ids just freed
+        newcomer = roster.create_member(s, roster.MemberInput("郑三")).id
+        activity.add_activity(s, newcomer, "发言", at, value=7)
+        offer2 = sd.create_supply_demand(s, sd.SupplyDemandInput(newcomer, "供给", "插画")).id
+        sd.record_match(s, offer2, need, 0.5, "插画")
+    with ws.write() as s:
+        roster.restore_member(s, snap)
+    with ws.read() as s:
+        talk = sorted((a.member_id, a.value) for a in s.scalars(select(Activity)))
+        posts = {p.member_id: p.text for p in s.scalars(select(SupplyDemand).where(SupplyDemand.kind == "供给"))}
+        matches = {(s.get(SupplyDemand, m.offer_id).member_id, m.reason) for m in s.scalars(select(Match))}
+    assert talk == sorted([(leaving, 3.0), (newcomer, 7.0)])
+    assert posts == {leaving: "海报设计", newcomer: "插画"}
+    assert matches == {(leaving, "海报"), (newcomer, "插画")}
