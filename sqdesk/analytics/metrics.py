@@ -210,7 +210,9 @@ def score_of(
 ) -> float:
     w = weights
     recency = 0.5 ** ((inactive_days or 0) / w.recency_half_life_days) if ever_active else 0.0
-    frequency = min(1.0, math.log1p(messages_30d + w.checkin_weight * checkins_30d) / math.log1p(w.frequency_cap))
+    # max(0, …): a workspace may hold negative counts entered before they were refused
+    talk = max(0.0, messages_30d + w.checkin_weight * checkins_30d)
+    frequency = min(1.0, math.log1p(talk) / math.log1p(w.frequency_cap))
     points = (
         w.share_points * shares_30d + w.invite_points * invites_30d + w.stayed_points * invites_stayed
         + w.attend_points * attended_90d - w.no_show_points * no_shows_90d

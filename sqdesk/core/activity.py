@@ -100,6 +100,12 @@ class ActivityFilter:
 
 # ---- validation ---------------------------------------------------------------
 
+def _check_sign(kind: str, value: float) -> None:
+    """A count is never negative; only 付费 may be (a refund) — as the importer checks."""
+    if value < 0 and kind != "付费":
+        raise ValidationError(f"数量不能为负数（{value:g}）：只有付费可以是负数，表示退款", column=ACTIVITY_FIELDS["value"])
+
+
 def _validate(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, raw in values.items():
@@ -162,6 +168,7 @@ def add_activity(
         {"member_id": member_id, "group_id": group_id, "kind": kind, "occurred_at": occurred_at,
          "value": value, "note": note, "source": source},
     )
+    _check_sign(values["kind"], values["value"])
     new_id = session.execute(insert(Activity).values(**values).returning(Activity.id)).scalar_one()
     audit.record(session, operator, "create", "activity", new_id, after=values)
     return get_activity(session, new_id)
@@ -194,6 +201,7 @@ def update_activity(
     if unknown:
         raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
     values = _validate(session, changes)
+    _check_sign(values.get("kind", row.kind), values.get("value", row.value))
     before = {k: getattr(row, k) for k in values}
     for key, value in values.items():
         setattr(row, key, value)

@@ -174,3 +174,28 @@ def test_page_plans_walk_an_index_without_sorting(ws) -> None:
             # Sort or a sequential scan is not.
             assert not re.search(r"(^|->\s+)Sort\b", text, re.M), text
             assert "Seq Scan" not in text, text
+
+
+def test_only_a_payment_may_be_negative_and_old_negative_counts_do_not_break_the_scores(ws) -> None:
+    from sqdesk.analytics.metrics import compute_member_metrics
+
+    at = dt.datetime(2025, 6, 20, 20, 0)
+    with ws.write() as s:
+        mid = roster.create_member(s, roster.MemberInput("退款的人")).id
+        refund = activity.add_activity(s, mid, "付费", at, value=-99.0)  # a refund: allowed
+    with pytest.raises(ValidationError, match="负数") as err, ws.write() as s:
+        activity.add_activity(s, mid, "发言", at, value=-5)
+    assert err.value.column == "数值"
+    with ws.write() as s:
+        talk = activity.add_activity(s, mid, "发言", at, value=5)
+    with pytest.raises(ValidationError, match="负数"), ws.write() as s:
+        activity.update_activity(s, talk.id, {"value": -5})
+    with pytest.raises(ValidationError, match="负数"), ws.write() as s:
+        activity.update_activity(s, refund.id, {"kind": "发言"})  # -99 would become a count
+    # a workspace written before this check may hold one: the scores still compute
+    with ws.write() as s:
+        s.execute(insert(Activity), [{"member_id": mid, "kind": "发言", "occurred_at": at, "value": -50.0,
+                                         "note": "", "source": "manual"}])
+    with ws.read() as s:
+        row = compute_member_metrics(s, dt.date(2025, 6, 30)).row(mid)
+    assert row["messages_30d"] == -45.0 and 0.0 <= row["score"] <= 100.0
