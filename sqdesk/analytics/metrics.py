@@ -9,12 +9,11 @@ Speed: the activity log has millions of rows, so the figures come from two big r
 a ``GROUP BY member_id`` over the last 90 days with a FILTERed aggregate per figure
 (which also gives the last participation of everyone active in the window), and the
 members table with registrations, invitees still in, the last participation before the
-window (SQLite probes ``ix_activities_member_time`` per member; PostgreSQL: a parallel
-GROUP BY) and day counts computed in SQL — returned in id order, fetched through the raw
+window (a probe of ``ix_activities_member_time`` per member) and day counts computed in SQL — returned in id order, fetched through the raw
 DBAPI cursor and transposed into columns. :func:`compute_member_metrics` runs them as one
 statement on its session; :func:`member_metrics` (what the screens, rules, brief and
 matching use) runs the two at the same time on two connections that read one state of
-the file (:func:`sqdesk.db.snapshot.reader_pair`) and merges them by member. Groups and
+a big SQLite file (:func:`sqdesk.db.snapshot.reader_pair`) and merges them by member. Groups and
 tags are two narrow id queries. Python only does the score (once per distinct input) and
 the level; the cyclic GC is paused while the columns are built. Figures against the raw
 ``GROUP BY member_id``: benchmarks/bench_analytics.py.
@@ -57,7 +56,7 @@ from dataclasses import dataclass, field
 from operator import add
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from sqdesk.analytics._sql import (
@@ -323,38 +322,28 @@ def member_metrics(
     workspace changes (:func:`sqdesk.db.memo.memo`; computed each time in a writing
     session or on PostgreSQL). The table is shared: read it, never modify it.
 
-    Computed on two connections reading one state of the database
-    (:func:`sqdesk.db.snapshot.reader_pair`): the activity window's aggregate on the
-    second while the first reads the members — the two biggest reads at the same time.
-    A writing session computes on its own connection (it may see its own uncommitted
-    rows)."""
+    Built on two connections reading one state of a SQLite file
+    (:func:`sqdesk.db.snapshot.reader_pair`) once the log is big: the activity window's
+    aggregate on the second while the first reads the members — the two biggest reads at
+    the same time."""
     as_of = as_of or dt.date.today()
     key = _memo_key(as_of, group_ids, weights, thresholds)
 
-    def on_a_pair(engine: Engine, reader: Connection | Session) -> MetricsTable | None:
-        # a small log is read faster on one connection than a thread and a second one cost
-        if (reader.scalar(select(func.max(Activity.id))) or 0) < PAIR_MIN_ROWS:
-            return None
-        with reader_pair(engine) as pair:
-            if pair is None:
-                return None
-            first, second = pair
-            with Session(bind=first) as own:
-                return compute_member_metrics(
-                    own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds, second=second,
-                )
-
     def build(conn: Connection) -> MetricsTable:
-        # a SQLite file: the pair is opened after the memo read its version, never older
-        built = on_a_pair(conn.engine, conn)
-        if built is None:  # a small log, or commits kept landing
-            with Session(bind=conn) as own:
-                built = compute_member_metrics(own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
-        return built
+        # a small log is read faster on one connection than a thread and a second one
+        # cost; the pair is opened after the memo read its version, so never older
+        if (conn.scalar(select(func.max(Activity.id))) or 0) >= PAIR_MIN_ROWS:
+            with reader_pair(conn.engine) as pair:
+                if pair is not None:
+                    first, second = pair
+                    with Session(bind=first) as own:
+                        return compute_member_metrics(
+                            own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds, second=second,
+                        )
+        with Session(bind=conn) as own:  # a small log, or commits kept landing
+            return compute_member_metrics(own, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
 
     table = memo(session, key, build)
-    if table is None and not session.info.get("writer"):  # PostgreSQL: not shared
-        table = on_a_pair(session.get_bind().engine, session)
     if table is None:
         table = compute_member_metrics(session, as_of, group_ids=group_ids, weights=weights, thresholds=thresholds)
     return table
@@ -369,13 +358,13 @@ def shared_member_metrics(session: Session, as_of: dt.date) -> MetricsTable | No
 
 
 def _merge_window(
-    window_rows: Sequence[Sequence[Any]], get: Any, n: int, before: Sequence[Any], zero_sum: float,
+    window_rows: Sequence[Sequence[Any]], get: Any, n: int, before: Sequence[Any],
 ) -> tuple[list[Any], dict[str, list[Any]]]:
     """The window statement's rows (member_id, 发言 in three buckets, the other window
     figures, the newest participation in it) as per-member columns in the members'
-    order, as the one-statement form gives them: zero where a member has no row (or a
-    NULL sum) — ``coalesce(…, 0)`` is 0.0 for a sum of floats on PostgreSQL (``zero_sum``),
-    0 on SQLite and for counts — the newest participation the window's, else ``before``'s."""
+    order, as SQLite's one-statement form gives them: 0 where a member has no row (or a
+    NULL sum; SQLite's ``coalesce(…, 0)``), the newest participation the window's, else
+    ``before``'s."""
     wcols: list[Sequence[Any]] = list(zip(*window_rows, strict=True)) if window_rows else [()] * (2 + len(_WINDOW_KINDS))
     at: list[Any] = list(map(get, wcols[0]))
     if None in at:  # activity of members outside the chosen ones
@@ -390,11 +379,7 @@ def _merge_window(
     *figures, last90 = spread
 
     others = [name for name, (kind, _) in _WINDOW_KINDS.items() if kind != MESSAGE_KIND]
-    summed = [True, True, True, *(_WINDOW_KINDS[name][0] in _SUMMED_KINDS for name in others)]
-    msg_7, msg_30, msg_90, *rest = (
-        [zero if v is None else v for v in col]
-        for col, zero in zip(figures, (zero_sum if s else 0 for s in summed), strict=True)
-    )
+    msg_7, msg_30, msg_90, *rest = ([0 if v is None else v for v in col] for col in figures)
     columns = {"messages_7d": msg_7}
     columns["messages_30d"] = list(map(add, msg_7, msg_30))
     columns["messages_90d"] = list(map(add, columns["messages_30d"], msg_90))
@@ -582,8 +567,7 @@ def _compute(
         last_values = cols_t[k]
         window_cols = {name: list(cols_t[k + 1 + j]) for j, name in enumerate(_WINDOW_KINDS)}
     else:
-        zero_sum = 0 if conn.dialect.name == "sqlite" else 0.0
-        last_values, window_cols = _merge_window(window_half.result(), get, n, cols_t[k], zero_sum)
+        last_values, window_cols = _merge_window(window_half.result(), get, n, cols_t[k])
     registered, attended, no_shows, stayed_n = (list(cols_t[7 + j]) for j in range(4))
 
     # -- per-member arithmetic: score, level -----------------------------------------------

@@ -53,15 +53,19 @@ def _engine_of(session: Session) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
-def memo_path(session: Session) -> str | None:
-    """The SQLite file whose values this session may share, or None (writer, server, memory)."""
-    if session.info.get("writer"):
-        return None
-    engine = _engine_of(session)
+def sqlite_file(engine: Engine) -> str | None:
+    """The path of the SQLite file behind ``engine``, or None (a server, or in memory)."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
     return database
+
+
+def memo_path(session: Session) -> str | None:
+    """The SQLite file whose values this session may share, or None (writer, server, memory)."""
+    if session.info.get("writer"):
+        return None
+    return sqlite_file(_engine_of(session))
 
 
 def _workspace(path: str) -> _Workspace:

@@ -1,29 +1,24 @@
-"""Two connections that read one and the same state of a workspace.
+"""A second connection that reads the same state of a SQLite workspace as the first.
 
 A big read split into parts that run at the same time — each part's statement on its
-own connection, on its own core (SQLite's C code and psycopg's wait for the server run
-without Python's GIL) — must see one state: a commit landing between the parts' starts
-would mix two.
+own connection, on its own core (SQLite's C code runs without Python's GIL) — must see
+one state of the file: a commit landing between the parts' starts would mix two.
 
-SQLite, in WAL mode: a read transaction sees the file as it was when its first read
-began. :func:`reader_pair` reads ``PRAGMA data_version`` on the memo's own probe
-connection (:func:`sqdesk.db.memo.data_version`; it changes whenever any connection of
-any process commits), starts a read on each of two fresh connections, then reads the
-version again. Unchanged, nothing was committed in between, so both read the state the
-first reading saw. Changed — a commit landed in those few hundred microseconds — it
-tries again, and after a few tries gives ``None``: the caller then runs its parts one
-after the other on one connection.
+In WAL mode a read transaction sees the file as it was when its first read began.
+:func:`reader_pair` reads ``PRAGMA data_version`` on the memo's own probe connection
+(:func:`sqdesk.db.memo.data_version`; it changes whenever any connection of any
+process commits), starts a read on each of two fresh connections, then reads the
+version again. Unchanged, nothing was committed in between, so both read the state
+the first reading saw. Changed — a commit landed in those few hundred microseconds —
+it tries again, and after a few tries gives ``None``: the caller then runs its parts
+one after the other on one connection.
 
-PostgreSQL: the first connection, REPEATABLE READ, exports its snapshot
-(``pg_export_snapshot()``) and the second adopts it (``SET TRANSACTION SNAPSHOT``) —
-the way pg_dump's parallel workers read one state.
-
-An in-memory SQLite database gives ``None``.
+Only for SQLite files; other databases give ``None`` (on PostgreSQL the server's own
+parallel workers already use the cores: two connections measured no faster).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -31,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from sqdesk.db.memo import data_version
+from sqdesk.db.memo import data_version, sqlite_file
 
 T = TypeVar("T")
 TRIES = 3
@@ -40,34 +35,12 @@ TRIES = 3
 _FIRST_READ = "SELECT 1 FROM sqlite_master LIMIT 1"
 
 
-def _sqlite_path(engine: Engine) -> str | None:
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return None
-    return database
-
-
-_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
-
-
 @contextmanager
 def reader_pair(engine: Engine) -> Iterator[tuple[Connection, Connection] | None]:
     """Two fresh connections of ``engine``, each in a read transaction on one and the same
-    state of the database, or None (an in-memory database, or commits kept landing).
-    Both are rolled back and returned to the pool when the block ends."""
-    if engine.dialect.name == "postgresql":
-        with ExitStack() as stack:
-            first, second = (
-                stack.enter_context(engine.connect().execution_options(isolation_level="REPEATABLE READ"))
-                for _ in range(2)
-            )
-            snapshot_id = str(first.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
-            if not _SNAPSHOT_ID.fullmatch(snapshot_id):  # written into the statement below
-                raise ValueError(f"unexpected snapshot id {snapshot_id!r}")
-            second.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot_id}'")
-            yield first, second
-        return
-    path = _sqlite_path(engine)
+    state of the file, or None (not a SQLite file, or commits kept landing). Both are
+    rolled back and returned to the pool when the block ends."""
+    path = sqlite_file(engine)
     if path is None:
         yield None
         return
