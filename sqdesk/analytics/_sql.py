@@ -78,12 +78,22 @@ def const(value: int | float | dt.date) -> ColumnElement[Any]:
     return literal_column(repr(float(value)), Float)
 
 
+# SQLite's date functions round a timestamp to the millisecond before anything else, so
+# '2025-01-31 23:59:59.999900' is 2025-02-01 00:00 to julianday()/strftime(): a row in the
+# last half millisecond of a day (or hour) would land in the next one, unlike on
+# PostgreSQL and unlike the text comparisons that pick rows for a period. The bucketing
+# expressions below therefore read the date and the hour off the stored text on SQLite.
+
+def _sqlite_date(column: Any) -> Any:
+    return func.substr(column, 1, 10)
+
+
 def day_number(session: Session, column: Any, origin: dt.date) -> ColumnElement[int]:
     """Whole days from ``origin`` (midnight) to ``column``'s date: 0 on ``origin``."""
     if dialect(session) == "sqlite":
         # julianday() of a midnight is X.5; origin's julian day at midnight is computed here.
         jd0 = origin.toordinal() + 1721424.5
-        return cast(func.julianday(column) - const(jd0), Integer)
+        return cast(func.julianday(_sqlite_date(column)) - const(jd0), Integer)
     return cast(cast(column, Date) - const(origin), Integer)
 
 
@@ -94,7 +104,7 @@ def days_between(session: Session, start: Any, end: Any) -> ColumnElement[int]:
         def jd(side: Any) -> Any:
             if isinstance(side, dt.date):
                 return const(float(side.toordinal() + 1721424.5))
-            return func.julianday(func.date(side))
+            return func.julianday(_sqlite_date(side))
         return cast(jd(end) - jd(start), Integer)
 
     def pg(side: Any) -> Any:
@@ -194,22 +204,25 @@ def month_number(session: Session, column: Any, origin: int = 0) -> ColumnElemen
     year: ColumnElement[Any]
     month: ColumnElement[Any]
     if dialect(session) == "sqlite":
-        year, month = func.strftime(literal_column("'%Y'"), column), func.strftime(literal_column("'%m'"), column)
+        year, month = cast(func.substr(column, 1, 4), Integer), cast(func.substr(column, 6, 2), Integer)
     else:
-        year, month = func.extract("year", column), func.extract("month", column)
-    return cast(year, Integer).op("*")(const(12)).op("+")(cast(month, Integer)).op("-")(const(origin + 1))
+        # date_part() (double precision) rather than extract() (numeric since PostgreSQL
+        # 14, several times slower a row); the values are whole numbers either way.
+        year = cast(func.date_part(literal_column("'year'"), column), Integer)
+        month = cast(func.date_part(literal_column("'month'"), column), Integer)
+    return year.op("*")(const(12)).op("+")(month).op("-")(const(origin + 1))
 
 
 def weekday_number(session: Session, column: Any) -> ColumnElement[int]:
     """0 = Sunday … 6 = Saturday on both backends (callers rotate to Monday-first)."""
     if dialect(session) == "sqlite":
-        return cast(func.strftime(literal_column("'%w'"), column), Integer)
+        return cast(func.strftime(literal_column("'%w'"), _sqlite_date(column)), Integer)
     return cast(func.extract("dow", column), Integer)
 
 
 def hour_number(session: Session, column: Any) -> ColumnElement[int]:
     if dialect(session) == "sqlite":
-        return cast(func.strftime(literal_column("'%H'"), column), Integer)
+        return cast(func.substr(column, 12, 2), Integer)
     return cast(func.extract("hour", column), Integer)
 
 
@@ -344,47 +357,3 @@ def sum_by_key(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> dict[Any, fl
         if cursor is not None:
             cursor.close()
     return sums
-
-
-# ---- calendar buckets read from the stored text on SQLite ---------------------------------------
-#
-# SQLite's date functions round a timestamp to the millisecond before anything else, so
-# '2025-01-31 23:59:59.999900' is 2025-02-01 00:00 to julianday()/strftime(): a row in
-# the last half millisecond of a day (or hour) landed in the next one, unlike on
-# PostgreSQL (and unlike the text comparisons that pick rows for a period). These read
-# the date and hour off the stored text instead; on PostgreSQL they are the functions
-# above.
-
-def calendar_day_number(session: Session, column: Any, origin: dt.date) -> ColumnElement[int]:
-    """:func:`day_number` of the calendar date the row is on."""
-    if dialect(session) == "sqlite":
-        jd0 = origin.toordinal() + 1721424.5
-        return cast(func.julianday(func.substr(column, 1, 10)) - const(jd0), Integer)
-    return day_number(session, column, origin)
-
-
-def calendar_month_number(session: Session, column: Any, origin: int = 0) -> ColumnElement[int]:
-    """:func:`month_number` of the calendar month the row is in."""
-    if dialect(session) == "sqlite":
-        year = cast(func.substr(column, 1, 4), Integer)
-        month = cast(func.substr(column, 6, 2), Integer)
-    else:
-        # date_part() (double precision) rather than extract() (numeric since PostgreSQL
-        # 14, several times slower a row); the values are whole numbers either way.
-        year = cast(func.date_part(literal_column("'year'"), column), Integer)
-        month = cast(func.date_part(literal_column("'month'"), column), Integer)
-    return year.op("*")(const(12)).op("+")(month).op("-")(const(origin + 1))
-
-
-def calendar_weekday_number(session: Session, column: Any) -> ColumnElement[int]:
-    """:func:`weekday_number` of the calendar date the row is on."""
-    if dialect(session) == "sqlite":
-        return cast(func.strftime(literal_column("'%w'"), func.substr(column, 1, 10)), Integer)
-    return weekday_number(session, column)
-
-
-def calendar_hour_number(session: Session, column: Any) -> ColumnElement[int]:
-    """:func:`hour_number` of the clock hour the row is in."""
-    if dialect(session) == "sqlite":
-        return cast(func.substr(column, 12, 2), Integer)
-    return hour_number(session, column)

@@ -56,12 +56,9 @@ from sqdesk.analytics._sql import (
     activity_scan,
     as_date,
     as_datetime,
-    calendar_day_number,
-    calendar_hour_number,
-    calendar_month_number,
-    calendar_weekday_number,
     chunks,
     day_after,
+    day_number,
     day_start,
     dialect,
     distinct_values,
@@ -167,16 +164,9 @@ def periods(scope: Scope, unit: Unit) -> list[Period]:
     return out
 
 
-def _bucket_of_date(scope: Scope, unit: str, day: dt.date) -> int:
-    if unit == "day":
-        return (day - scope.start).days
-    if unit == "week":
-        return (day - _origin(scope, unit)).days // 7
-    return month_index(day) - month_index(scope.start)
-
-
 def _bucketer(scope: Scope, unit: str) -> Callable[[dt.date], int]:
-    """:func:`_bucket_of_date` for one scope and unit, with its origin computed once."""
+    """The bucket of a date for one scope and unit (0 = the scope's first day, week or
+    month), with its origin computed once."""
     if unit == "month":
         m0 = month_index(scope.start)
         return lambda day: day.year * 12 + day.month - 1 - m0
@@ -188,10 +178,10 @@ def _bucketer(scope: Scope, unit: str) -> Callable[[dt.date], int]:
 
 def _bucket_expr(session: Session, scope: Scope, unit: str) -> Any:
     if unit == "day":
-        return calendar_day_number(session, Activity.occurred_at, scope.start)
+        return day_number(session, Activity.occurred_at, scope.start)
     if unit == "week":
-        return div(calendar_day_number(session, Activity.occurred_at, _origin(scope, unit)), 7)
-    return calendar_month_number(session, Activity.occurred_at, month_index(scope.start))
+        return div(day_number(session, Activity.occurred_at, _origin(scope, unit)), 7)
+    return month_number(session, Activity.occurred_at, month_index(scope.start))
 
 
 def _staff_ids() -> Any:
@@ -548,7 +538,7 @@ def retention(session: Session, scope: Scope, months: int = 12) -> Retention:
     if dialect(session) == "postgresql" and nb <= MASK_BITS * MAX_MASKS:
         # Each member's active months as bit masks (see _bucket_masks), counted per cohort.
         by_cohort: dict[int, list[Sequence[Any]]] = defaultdict(list)
-        month = calendar_month_number(session, Activity.occurred_at, first_month)
+        month = month_number(session, Activity.occurred_at, first_month)
         for row in _bucket_masks(session, scope_from, month, nb, bounds=False):
             c = member_cohort.get(row[0])
             if c is not None:
@@ -749,11 +739,10 @@ def level_distribution(session: Session, scope: Scope) -> LevelDistribution:
         wanted = set(present)
         levels = ((mid, lv) for mid, lv in zip(table.member_ids, table.columns["level"], strict=True) if mid in wanted)
     by_level: dict[str, list[int]] = {lv: [] for lv in LEVELS}
-    total = 0
     for mid, lv in levels:
         by_level[str(lv)].append(mid)
-        total += 1
     counts = {lv: len(ids_) for lv, ids_ in by_level.items()}
+    total = sum(counts.values())
     ref = {
         name: (sum(counts[lv] for lv in lvls) / total if total else 0.0, share)
         for name, (share, lvls) in REFERENCE.items()
@@ -1038,8 +1027,8 @@ def heatmap_evidence(
     sunday_first = (weekday + 1) % 7
     stmt = select(Activity.id, Activity.member_id).where(
         *_activity_conds(scope, kinds),
-        calendar_weekday_number(session, Activity.occurred_at) == sunday_first,
-        calendar_hour_number(session, Activity.occurred_at) == hour,
+        weekday_number(session, Activity.occurred_at) == sunday_first,
+        hour_number(session, Activity.occurred_at) == hour,
     ).order_by(Activity.id)
     rows = session.execute(stmt).all()
     return Evidence(sorted({int(r[1]) for r in rows}), [int(r[0]) for r in rows])
@@ -1078,8 +1067,7 @@ def inviter_quality(session: Session, scope: Scope) -> list[InviterQuality]:
     rows = fetch_rows(conn, select(Member.id, Member.inviter_id, Member.status).where(invited).order_by(Member.id))
     invitees = [(int(r[0]), int(r[1] or 0), r[2]) for r in rows if r[0] in joined]
     # Invited members with any participation up to the scope's end: one EXISTS each (an
-    # index seek that stops at the first such row) instead of min() over all their rows,
-    # asked in chunks of ids.
+    # index seek that stops at the first such row) instead of min() over all their rows.
     took_part = [Activity.member_id == Member.id, Activity.kind.in_(ACTIVE_KINDS), Activity.occurred_at < scope.end_dt]
     if scope.group_ids is not None:
         took_part.append(Activity.group_id.in_(list(scope.group_ids)))
@@ -1124,7 +1112,7 @@ def checkin_survival(
 ) -> StreakSurvival:
     """Survival of a 打卡 campaign running ``start``…``end`` over its 签到 rows."""
     scope = Scope(start, end, tuple(group_ids) if group_ids is not None else None, include_staff)
-    day = calendar_day_number(session, Activity.occurred_at, start).label("d")
+    day = day_number(session, Activity.occurred_at, start).label("d")
     stmt = select(Activity.member_id, day).where(*_activity_conds(scope, (CHECKIN_KIND,), session=session)).group_by(Activity.member_id, day)
     days_of: dict[int, set[int]] = defaultdict(set)
     for mid, d in session.execute(stmt):
