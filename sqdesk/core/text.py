@@ -139,7 +139,7 @@ def _phone_text(value: str) -> str | None:
     if not text:
         return None
     # _SCI can only match text with an e/E in it: the regex runs only then
-    if ("e" in text or "E" in text) and _SCI.match(text) and ("e" in text.lower()):
+    if ("e" in text or "E" in text) and _SCI.match(text):
         raise PhoneError(
             f"「{text}」已被 Excel 转成科学计数法，后几位数字已丢失；"
             "请在原表中把该列设为“文本”格式后重新填写号码"

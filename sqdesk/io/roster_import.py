@@ -542,11 +542,10 @@ def _preview(
     p = source.path
     notes = list(source.notes)
     sheet_name = sheet or (source.sheet_names()[0] if source.kind != "csv" else None)
-    # empty cells as the reader gives them (""): _parse_rows treats "" and None alike,
-    # which saves a pass over every row; the header search sees None
+    # empty cells as the reader gives them (""): _parse_rows and the header search treat
+    # "" and None alike, which saves a pass over every row
     rows = source.rows(sheet, raw_empty=True)
-    raw_head = list(islice(rows, 30))
-    head = _none_for_empty(raw_head)
+    head = list(islice(rows, 30))
     if header_row is not None:
         if header_row < 1 or header_row > len(head):
             raise BadFileError(f"指定的表头行（第 {header_row} 行）不在文件前 {len(head)} 行内", file=p)
@@ -557,13 +556,11 @@ def _preview(
             # an instructions sheet first: take the first sheet that has a roster header
             for other in source.sheet_names()[1:]:
                 other_rows = source.rows(other, raw_empty=True)
-                other_raw_head = list(islice(other_rows, 30))
-                other_head = _none_for_empty(other_raw_head)
+                other_head = list(islice(other_rows, 30))
                 other_found = find_header_row(other_head, ROSTER_SYNONYMS, max_scan=20)
                 if other_found is not None:
                     notes.append(f"第一个工作表「{sheet_name}」里没有名单表头，已改读工作表「{other}」")
-                    sheet_name, rows, found = other, other_rows, other_found
-                    raw_head, head = other_raw_head, other_head
+                    sheet_name, rows, head, found = other, other_rows, other_head, other_found
                     break
         if found is None:
             others = [n for n in source.sheet_names() if n != sheet_name] if source.kind != "csv" else []
@@ -633,7 +630,7 @@ def _preview(
 
     mapped = {f: header_text[i] for f, i in sorted(cols.items(), key=lambda kv: kv[1])}
     records, problems, warnings, skipped, total = _parse_rows(
-        p, chain(raw_head[h + 1:], rows), h + 1, cols, header_text, custom_cols,
+        p, chain(head[h + 1:], rows), h + 1, cols, header_text, custom_cols,
         unguard=source.kind == "csv",
     )
     preview = RosterPreview(
@@ -648,10 +645,6 @@ def _preview(
     if total == 0:
         preview.notes.append("表头下面没有数据行")
     return preview
-
-
-def _none_for_empty(rows: Iterable[list[object]]) -> list[list[object]]:
-    return [[None if type(c) is str and c == "" else c for c in row] for row in rows]
 
 
 def _sha256(p: Path) -> str:
