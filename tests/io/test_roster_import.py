@@ -17,6 +17,7 @@ from sqdesk.core.imports import ImportCancelled, list_batches, undo_import
 from sqdesk.core.roster import MEMBER_FIELDS, MemberInput, create_member, get_member
 from sqdesk.io.roster_import import commit_roster_import, preview_roster_import
 from sqdesk.models import Activity, Base, ImportBatch, Member
+from tests.io.roster_files import run_import
 
 HEADER = ["姓名", "手机号", "微信号", "城市", "入群时间", "所在群", "群昵称", "标签", "邀请人", "爱好"]
 
@@ -45,13 +46,6 @@ def snapshot(
             cols = [c for c in t.columns if versions or c.name != "version"]
             out[t.name] = [tuple(r) for r in s.execute(select(*cols).order_by(*t.primary_key.columns))]
     return out
-
-
-def run_import(ws: Any, path: Path, **kw: Any) -> Any:
-    with ws.read() as s:
-        preview = preview_roster_import(s, path, **kw)
-    with ws.write() as s:
-        return commit_roster_import(s, preview, operator="测试员")
 
 
 def seed(ws: Any) -> dict[str, int]:

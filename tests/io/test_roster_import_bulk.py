@@ -1,8 +1,9 @@
 """The roster import's bulk load (SQLite, a big file into a smaller workspace): indexes
-dropped and rebuilt, a bigger page cache for the transaction, columns with one value for
-every new member written into the INSERT as literals. None of it may show in what is
-stored: the same rows, the same stored types, every index back, the connection's cache
-setting back, as an import that writes row by row."""
+dropped and rebuilt and a bigger page cache for the transaction. None of it may show in
+what is stored: the same rows, the same stored types, every index back, the
+connection's cache setting back, as an import of a few rows. (Columns with one value
+for every new member are written into the INSERT as literals on both sides; the types
+that stores are pinned by test_columns_the_file_lacks_are_stored_as_before.)"""
 
 from __future__ import annotations
 
@@ -11,31 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
 from sqlalchemy import text
 
 from sqdesk.core.workspace import Workspace, open_workspace
 from sqdesk.io import roster_import
-from sqdesk.io.roster_import import commit_roster_import, preview_roster_import
+from tests.io.roster_files import run_import, write_roster
 
 FULL = ["姓名", "手机号", "微信号", "性别", "城市", "入群时间", "所在群", "群昵称", "各群退群时间",
         "标签", "邀请人", "同意使用数据", "付费到期", "爱好"]
 LEAN = ["姓名", "手机号", "城市", "标签"]
-
-
-def write(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
-    wb = xlsxwriter.Workbook(str(path))
-    sheet = wb.add_worksheet("名单")
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, header)
-    for i, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            if isinstance(v, dt.date):
-                sheet.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), date_fmt)
-            elif v not in (None, ""):
-                sheet.write(i, j, v)
-    wb.close()
-    return path
 
 
 def full_rows(n: int) -> list[list[Any]]:
@@ -79,13 +64,6 @@ def stored(ws: Workspace) -> dict[str, Any]:
     return out
 
 
-def run(ws: Workspace, path: Path) -> Any:
-    with ws.read() as s:
-        preview = preview_roster_import(s, path)
-    with ws.write() as s:
-        return commit_roster_import(s, preview, operator="测试员")
-
-
 def cache_size(ws: Workspace) -> int:
     with ws.engine.connect() as conn:
         return int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
@@ -96,13 +74,13 @@ def cache_size(ws: Workspace) -> int:
 def test_bulk_load_stores_what_a_row_by_row_import_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: list[str], rows: list[list[Any]]
 ) -> None:
-    path = write(tmp_path / "名单.xlsx", header, rows)
+    path = write_roster(tmp_path / "名单.xlsx", header, rows)
     plain = open_workspace(tmp_path / "plain.sqdesk", operator="测试员")
     bulk = open_workspace(tmp_path / "bulk.sqdesk", operator="测试员")
     try:
         indexes_before = stored(bulk)["indexes"]
         default_cache = cache_size(bulk)
-        plain_result = run(plain, path)  # 60 rows: below the bulk threshold
+        plain_result = run_import(plain, path)  # 60 rows: below the bulk threshold
         monkeypatch.setattr(roster_import, "BULK_REINDEX_MIN", 10)
         monkeypatch.setattr(roster_import, "BULK_CACHE_KIB_PER_ROW", 1000)  # > the default here
         dropped: list[str] = []
@@ -116,7 +94,7 @@ def test_bulk_load_stores_what_a_row_by_row_import_stores(
             return ddl
 
         monkeypatch.setattr(roster_import, "_drop_indexes", spy)
-        bulk_result = run(bulk, path)
+        bulk_result = run_import(bulk, path)
         assert len(dropped) >= 8  # the bulk path ran: members' secondary indexes dropped
         assert cache_while_loading == [-60 * 1000] != [default_cache]
         assert (bulk_result.created, bulk_result.updated) == (plain_result.created, plain_result.updated)
@@ -133,7 +111,7 @@ def test_bulk_load_stores_what_a_row_by_row_import_stores(
 
 def test_columns_the_file_lacks_are_stored_as_before(sqlite_ws: Workspace, tmp_path: Path) -> None:
     """Written as literals, the defaults keep the types SQLAlchemy binds them with."""
-    run(sqlite_ws, write(tmp_path / "a.xlsx", LEAN, lean_rows(3)))
+    run_import(sqlite_ws, write_roster(tmp_path / "a.xlsx", LEAN, lean_rows(3)))
     with sqlite_ws.read() as s:
         row = s.execute(text(
             "SELECT consent, typeof(consent), custom, inviter_id, paid_until, real_name, status, "

@@ -9,26 +9,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from sqdesk.io.roster_import import preview_roster_import
+from tests.io.roster_files import write_roster
 
 HEADER = ["姓名", "手机号", "城市", "入群时间", "标签", "爱好", ""]
-
-
-def write(path: Path, rows: list[list[Any]]) -> Path:
-    wb = xlsxwriter.Workbook(str(path))
-    sheet = wb.add_worksheet("名单")
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, HEADER)
-    for i, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            if isinstance(v, dt.date):
-                sheet.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), date_fmt)
-            elif v != "":
-                sheet.write_string(i, j, v)
-    wb.close()
-    return path
 
 
 def clean_row(i: int) -> list[Any]:
@@ -52,7 +36,7 @@ def test_control_characters_anywhere_in_the_row(sqlite_ws: Any, tmp_path: Path) 
         else:
             row[col] = value
         rows.append(row)
-    path = write(tmp_path / "a.xlsx", rows)
+    path = write_roster(tmp_path / "a.xlsx", HEADER, rows)
     with sqlite_ws.read() as s:
         preview = preview_roster_import(s, path)
     got = [(w.row, w.message) for w in preview.warnings]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
 from sqlalchemy import func, select
 
 from sqdesk.core.errors import ConflictError
@@ -20,23 +19,7 @@ from sqdesk.core.roster import MemberInput, create_member, update_member
 from sqdesk.io import roster_import
 from sqdesk.io.roster_import import commit_roster_import, preview_roster_import
 from sqdesk.models import ImportBatch, Member
-
-
-def make_xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
-    wb = xlsxwriter.Workbook(str(path))
-    sheet = wb.add_worksheet("名单")
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, header)
-    for i, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            if isinstance(v, dt.date):
-                sheet.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), date_fmt)
-            elif isinstance(v, bool):
-                sheet.write_boolean(i, j, v)
-            elif v is not None:
-                sheet.write(i, j, v)
-    wb.close()
-    return path
+from tests.io.roster_files import write_roster
 
 
 @pytest.fixture
@@ -60,7 +43,7 @@ def _members(ws: Any) -> int:
 def test_unchanged_workspace_is_not_replanned(ws: Any, tmp_path: Path, count_plans: list[int]) -> None:
     with ws.write() as s:
         create_member(s, MemberInput("老成员", {"phone": "13800000001"}), operator="测试员")
-    path = make_xlsx(tmp_path / "a.xlsx", ["姓名", "手机号"], [["张三", "13900000001"], ["老成员", "13800000001"]])
+    path = write_roster(tmp_path / "a.xlsx", ["姓名", "手机号"], [["张三", "13900000001"], ["老成员", "13800000001"]])
     with ws.read() as s:
         preview = preview_roster_import(s, path)
     assert len(count_plans) == 1
@@ -76,7 +59,7 @@ def test_phone_edited_after_preview_is_caught(ws: Any, tmp_path: Path, count_pla
     duplicates an existing member, so the commit must re-plan and refuse."""
     with ws.write() as s:
         mid = create_member(s, MemberInput("老成员", {"phone": "13800000001"}), operator="测试员").id
-    path = make_xlsx(tmp_path / "a.xlsx", ["姓名", "手机号"], [["张三", "13900000001"]])
+    path = write_roster(tmp_path / "a.xlsx", ["姓名", "手机号"], [["张三", "13900000001"]])
     with ws.read() as s:
         preview = preview_roster_import(s, path)
     assert preview.to_create == 1
@@ -91,7 +74,7 @@ def test_phone_edited_after_preview_is_caught(ws: Any, tmp_path: Path, count_pla
 
 
 def test_unrelated_change_is_rechecked_and_still_commits(ws: Any, tmp_path: Path, count_plans: list[int]) -> None:
-    path = make_xlsx(tmp_path / "a.xlsx", ["姓名", "手机号"], [["张三", "13900000001"], ["李四", "13900000002"]])
+    path = write_roster(tmp_path / "a.xlsx", ["姓名", "手机号"], [["张三", "13900000001"], ["李四", "13900000002"]])
     with ws.read() as s:
         preview = preview_roster_import(s, path)
     with ws.write() as s:
@@ -106,7 +89,7 @@ def test_unrelated_change_is_rechecked_and_still_commits(ws: Any, tmp_path: Path
 def test_changed_policy_is_replanned(ws: Any, tmp_path: Path, count_plans: list[int]) -> None:
     with ws.write() as s:
         create_member(s, MemberInput("老成员", {"phone": "13800000001"}), operator="测试员")
-    path = make_xlsx(tmp_path / "a.xlsx", ["姓名", "手机号"], [["老成员", "13800000001"], ["张三", "13900000001"]])
+    path = write_roster(tmp_path / "a.xlsx", ["姓名", "手机号"], [["老成员", "13800000001"], ["张三", "13900000001"]])
     with ws.read() as s:
         preview = preview_roster_import(s, path, on_duplicate="skip")
     preview.on_duplicate = "update"
@@ -127,7 +110,7 @@ def test_repeated_cells_convert_each_value_on_its_own(sqlite_ws: Any, tmp_path: 
         ["丁", "1", "   ", "男", "2024.3.5", "读书、跑步"],
         ["戊", True, "北京", "男士", "2024年3月5日", None],
     ]
-    path = make_xlsx(tmp_path / "c.xlsx", header, rows)
+    path = write_roster(tmp_path / "c.xlsx", header, rows)
     with sqlite_ws.read() as s:
         preview = preview_roster_import(s, path)
     got = {r.values["display_name"]: r for r in preview.records}
@@ -146,7 +129,7 @@ def test_repeated_cells_convert_each_value_on_its_own(sqlite_ws: Any, tmp_path: 
 
 
 def test_gc_is_switched_back_on(sqlite_ws: Any, tmp_path: Path) -> None:
-    path = make_xlsx(tmp_path / "a.xlsx", ["姓名", "手机号"], [[f"成员{i}", f"139{i:08d}"] for i in range(50)])
+    path = write_roster(tmp_path / "a.xlsx", ["姓名", "手机号"], [[f"成员{i}", f"139{i:08d}"] for i in range(50)])
     assert gc.isenabled()
     with sqlite_ws.read() as s:
         preview = preview_roster_import(s, path)

@@ -8,19 +8,12 @@ import gc
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from sqdesk.io.roster_import import commit_roster_import, preview_roster_import
+from tests.io.roster_files import write_roster
 
 
 def make(path: Path, n: int) -> Path:
-    wb = xlsxwriter.Workbook(str(path))
-    sheet = wb.add_worksheet("名单")
-    sheet.write_row(0, 0, ["姓名", "手机号", "标签"])
-    for i in range(n):
-        sheet.write_row(i + 1, 0, [f"成员{i}", f"139{i:08d}", "读书、跑步"])
-    wb.close()
-    return path
+    return write_roster(path, ["姓名", "手机号", "标签"], [[f"成员{i}", f"139{i:08d}", "读书、跑步"] for i in range(n)])
 
 
 def in_generation(obj: object, generation: int) -> bool:
