@@ -517,29 +517,41 @@ def test_mark_no_shows_and_undo(qtbot: Any, sqlite_view: CalendarView) -> None:
     qtbot.waitUntil(lambda: view.current_event.status == "已满", timeout=TIMEOUT)
 
 
-def test_undoing_a_larger_capacity_puts_the_promoted_back_on_the_waitlist(qtbot: Any, view: CalendarView) -> None:
+def _shown_event_with_list(qtbot: Any, view: CalendarView, title: str, capacity: int, names: list[str],
+                           days: int) -> tuple[int, list[int]]:
+    """An event ``days`` ahead with ``names`` signed up in that order, selected on the screen."""
     ctx = view.ctx
-    a, b, c = (_member(ctx.ws, n) for n in ("张三", "李四", "王五"))
-    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=4), dt.time(19))
+    ids = [_member(ctx.ws, n) for n in names]
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=days), dt.time(19))
     with ctx.ws.write() as s:
-        ev = E.create_event(s, E.EventInput("读书会", start, start + dt.timedelta(hours=2), capacity=1))
-        for m in (a, b, c):
+        ev = E.create_event(s, E.EventInput(title, start, start + dt.timedelta(hours=2), capacity=capacity))
+        for m in ids:
             E.register(s, ev.id, m)
     ctx.notify("events")
     view.go_to(start.date())
     _idle(qtbot, view)
     view.select_event(ev.id, start.date())
     qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == ev.id, timeout=TIMEOUT)
-    assert _statuses(view) == {"张三": "已报名", "李四": "候补", "王五": "候补"}
+    return ev.id, ids
 
-    # The editor raises the capacity to 2: 李四 (first on the waitlist) is promoted.
+
+def _raise_capacity_in_the_editor(qtbot: Any, view: CalendarView, capacity: int, promoted: str) -> None:
     view.edit_event()
     qtbot.waitUntil(lambda: isinstance(view.dialog, EventDialog), timeout=TIMEOUT)
     edit = view.dialog
     assert isinstance(edit, EventDialog)
-    edit.capacity.setValue(2)
+    edit.capacity.setValue(capacity)
     _save(qtbot, edit)
-    qtbot.waitUntil(lambda: _statuses(view).get("李四") == "已报名", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: _statuses(view).get(promoted) == "已报名", timeout=TIMEOUT)
+
+
+def test_undoing_a_larger_capacity_puts_the_promoted_back_on_the_waitlist(qtbot: Any, view: CalendarView) -> None:
+    ctx = view.ctx
+    event_id, _ = _shown_event_with_list(qtbot, view, "读书会", 1, ["张三", "李四", "王五"], days=4)
+    assert _statuses(view) == {"张三": "已报名", "李四": "候补", "王五": "候补"}
+
+    # The editor raises the capacity to 2: 李四 (first on the waitlist) is promoted.
+    _raise_capacity_in_the_editor(qtbot, view, 2, promoted="李四")
     assert _statuses(view) == {"张三": "已报名", "李四": "已报名", "王五": "候补"}
 
     # Undo: capacity 1 again and 李四 back on the waitlist, ahead of 王五 as before.
@@ -547,8 +559,8 @@ def test_undoing_a_larger_capacity_puts_the_promoted_back_on_the_waitlist(qtbot:
     qtbot.waitUntil(lambda: _statuses(view).get("李四") == "候补", timeout=TIMEOUT)
     _idle(qtbot, view)
     with ctx.ws.read() as s:
-        assert E.get_event(s, ev.id).capacity == 1
-        counts = E.registration_counts(s, ev.id)
+        assert E.get_event(s, event_id).capacity == 1
+        counts = E.registration_counts(s, event_id)
         assert (counts.registered, counts.waitlisted) == (1, 2)
     assert _waitlist_column(view)["李四"] == "1" and _waitlist_column(view)["王五"] == "2"
 
@@ -559,39 +571,23 @@ def test_undoing_a_larger_capacity_puts_the_promoted_back_on_the_waitlist(qtbot:
     qtbot.waitUntil(lambda: _statuses(view).get("李四") == "候补", timeout=TIMEOUT)
     _idle(qtbot, view)
     with ctx.ws.read() as s:
-        assert E.get_event(s, ev.id).capacity == 1
+        assert E.get_event(s, event_id).capacity == 1
 
 
 def test_undoing_a_larger_capacity_after_a_cancellation_leaves_no_free_seat_idle(qtbot: Any, view: CalendarView) -> None:
     ctx = view.ctx
-    b, d, a = (_member(ctx.ws, n) for n in ("李四", "赵六", "张三"))
-    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=5), dt.time(19))
-    with ctx.ws.write() as s:
-        ev = E.create_event(s, E.EventInput("夜聊", start, start + dt.timedelta(hours=2), capacity=2))
-        for m in (b, d, a):
-            E.register(s, ev.id, m)
-    ctx.notify("events")
-    view.go_to(start.date())
-    _idle(qtbot, view)
-    view.select_event(ev.id, start.date())
-    qtbot.waitUntil(lambda: view.current_event is not None and view.current_event.id == ev.id, timeout=TIMEOUT)
-    view.edit_event()
-    qtbot.waitUntil(lambda: isinstance(view.dialog, EventDialog), timeout=TIMEOUT)
-    edit = view.dialog
-    assert isinstance(edit, EventDialog)
-    edit.capacity.setValue(4)
-    _save(qtbot, edit)
-    qtbot.waitUntil(lambda: _statuses(view).get("张三") == "已报名", timeout=TIMEOUT)
+    event_id, (b, _d, _a) = _shown_event_with_list(qtbot, view, "夜聊", 2, ["李四", "赵六", "张三"], days=5)
+    _raise_capacity_in_the_editor(qtbot, view, 4, promoted="张三")
     with ctx.ws.write() as s:  # 李四 cancels at another desk meanwhile
-        E.cancel_registration(s, ev.id, b)
+        E.cancel_registration(s, event_id, b)
     ctx.notify("events")
     _idle(qtbot, view)
 
     ctx.undo_stack.undo()
     _idle(qtbot, view)
     with ctx.ws.read() as s:
-        event = E.get_event(s, ev.id)
-        counts = E.registration_counts(s, ev.id)
+        event = E.get_event(s, event_id)
+        counts = E.registration_counts(s, event_id)
     # capacity 2 again; 张三 goes back to the waitlist and straight into 李四's free seat
     assert event.capacity == 2 and (counts.registered, counts.waitlisted) == (2, 0)
     assert event.status == "已满"
