@@ -6,19 +6,16 @@ value, or a PhoneError with the same message."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sqdesk.core.text import PhoneError, normalize_phone, normalize_wechat
+from sqdesk.core.text import _PHONE_JUNK, _SCI, PhoneError, normalize_phone, normalize_wechat
 
-# ---- the plain versions (as they were before the short cuts) ----------------------------
-
-_SCI = re.compile(r"^\s*[+-]?\d+(\.\d+)?[eE][+]?\d+\s*$")
-_PHONE_JUNK = re.compile(r"[\s\-–—()（）.·+_/]")
+# ---- the plain versions (as they were before the short cuts; the two patterns are the
+# module's own, they are not what the short cuts change) ----------------------------------
 
 
 def plain_normalize_phone(value: object) -> str | None:
