@@ -131,21 +131,32 @@ def fetch_rows(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> Sequence[Seq
     (see :func:`as_datetimes`; select day counts with :func:`days_between`). On
     PostgreSQL it runs on the raw psycopg cursor too (psycopg already returns Python
     values: no Row objects either). Other drivers go through SQLAlchemy."""
-    backend = conn.dialect.name
-    if (backend, conn.dialect.driver) not in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+    if (conn.dialect.name, conn.dialect.driver) not in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
         return conn.execute(stmt).all()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args: Any = (
-        [_sqlite_param(params[name]) for name in compiled.positiontup or ()] if backend == "sqlite" else params
-    )
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = _raw_cursor(conn, stmt)
     try:
-        cursor.execute(str(compiled), args)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     finally:
         cursor.close()
     return rows
+
+
+def _raw_cursor(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> Any:
+    """``stmt`` executed on a raw DBAPI cursor of ``conn`` (sqlite3 or psycopg), with the
+    parameters as SQLAlchemy's types store them; the caller reads and closes it."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args: Any = (
+        [_sqlite_param(params[name]) for name in compiled.positiontup or ()] if conn.dialect.name == "sqlite"
+        else params
+    )
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
 
 
 def fetch_rows_in_one_step(
@@ -343,10 +354,7 @@ def sum_by_key(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> dict[Any, fl
         rows: Iterable[Sequence[Any]] = conn.execute(stmt)
         cursor = None
     else:
-        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-        params = compiled.construct_params()
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        rows = cursor.execute(str(compiled), [_sqlite_param(params[name]) for name in compiled.positiontup or ()])
+        cursor = rows = _raw_cursor(conn, stmt)
     sums: dict[Any, float] = {}
     get = sums.get
     try:
